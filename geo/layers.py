@@ -1,0 +1,482 @@
+"""Reading, checking and writing layers.
+
+GeoJSON, the project's own format, is read strictly by a reader of our own:
+GDAL is lenient with it in ways that hurt later (it reads a NaN coordinate, a
+string coordinate as a null geometry, a bare geometry as a layer, wrongly
+cased types), and every such problem must be reported with the feature it is
+in. Every other format pyogrio reads (Shapefile, GeoPackage, KML, ...) goes
+through pyogrio. Both paths end in the same vectorised checks on a
+GeoDataFrame in WGS84.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import crs
+from geo.problems import InputError, Problem, errors
+from geo.schema import Kind, kind_of
+
+GEOJSON_SUFFIXES = (".geojson", ".json")
+MAX_GEOJSON_BYTES = 1 << 30
+COORDINATE_DECIMALS = 6  # about 0.1 m: far below any accuracy_m here
+
+# The nesting depth of each GeoJSON geometry type's coordinates above a position.
+_COORDINATE_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+_GEOJSON_TYPES = {t.lower(): t for t in [*_COORDINATE_DEPTH, "GeometryCollection", "Feature", "FeatureCollection"]}
+
+# China's extent with a margin; a point outside it is probably a mistake here.
+_CHINA_BOX = (73.0, 18.0, 135.5, 53.6)
+
+
+@dataclass
+class Layer:
+    """A layer read and checked: its features in WGS84, and its warnings."""
+
+    path: Path
+    kind: Kind | None
+    frame: gpd.GeoDataFrame
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.kind.name if self.kind else self.path.name.split(".")[0]
+
+    @property
+    def labels(self) -> pd.Series:
+        """How each feature is named in messages: its id, else its index."""
+        return self.frame["_label"]
+
+
+def read_layer(
+    path: str | Path,
+    kind: str | None = None,
+    input_crs: str | None = None,
+) -> Layer:
+    """Read and check a layer; raise InputError listing every error found."""
+    layer, problems = load_layer(path, kind, input_crs)
+    if errors(problems) or layer is None:
+        raise InputError(errors(problems) or problems)
+    return layer
+
+
+def check_layer(path: str | Path, kind: str | None = None, input_crs: str | None = None) -> list[Problem]:
+    """Every problem in a layer, errors and warnings; never raises for bad input."""
+    return load_layer(path, kind, input_crs)[1]
+
+
+def load_layer(
+    path: str | Path, kind: str | None = None, input_crs: str | None = None
+) -> tuple[Layer | None, list[Problem]]:
+    """Read a layer and check it; the layer is None when it could not be read."""
+    path = Path(path)
+    layer_kind = kind_of(path, kind)
+    source = crs.normalise_system(input_crs) if input_crs else None
+    if not path.exists():
+        return None, [Problem(str(path), "no such file")]
+    if path.is_dir() and path.suffix.lower() in GEOJSON_SUFFIXES:
+        return None, [Problem(str(path), "is a directory, not a GeoJSON file")]
+    if path.suffix.lower() in GEOJSON_SUFFIXES:
+        frame, problems = _read_geojson(path)
+        declared = None
+    else:
+        frame, declared, problems = _read_with_pyogrio(path)
+    if frame is None:
+        return None, problems
+    frame, more = _to_wgs84(frame, path, source or declared)
+    problems += more
+    problems += _check_frame(frame, path, layer_kind, reported=set(problems_features(problems)))
+    frame = frame.set_crs(crs.WGS84, allow_override=True)
+    warnings = [p for p in problems if not p.is_error]
+    return Layer(path, layer_kind, frame, warnings), problems
+
+
+def problems_features(problems: list[Problem]) -> list[str]:
+    return [p.feature for p in problems if p.feature and p.is_error]
+
+
+# -- GeoJSON ------------------------------------------------------------------
+
+
+def _read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    name = str(path)
+    size = path.stat().st_size
+    if size == 0:
+        return None, [Problem(name, "empty file; expected a GeoJSON FeatureCollection")]
+    if size > MAX_GEOJSON_BYTES:
+        return None, [
+            Problem(
+                name,
+                f"{size / 2**20:.0f} MiB is over the {MAX_GEOJSON_BYTES >> 20} MiB limit for GeoJSON; use a GeoPackage",
+            )
+        ]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(
+                name,
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "GeoJSON must be UTF-8: re-save it as UTF-8 (a GBK file: iconv -f GBK -t UTF-8)",
+            )
+        ]
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        return None, [Problem(name, "nested too deeply to be GeoJSON")]
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        reason = "ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
+        return None, [Problem(name, f"not valid JSON: {reason} at {where}")]
+    problem = _collection_problem(document)
+    if problem:
+        return None, [Problem(name, problem)]
+    return _features_frame(document["features"], name)
+
+
+def _collection_problem(document: Any) -> str | None:
+    if not isinstance(document, dict):
+        return f"expected a GeoJSON FeatureCollection object, found a JSON {type(document).__name__}"
+    kind = document.get("type")
+    if kind == "FeatureCollection":
+        if not isinstance(document.get("features"), list):
+            return "FeatureCollection has no 'features' list"
+        return None
+    if not isinstance(kind, str):
+        return "no 'type' member; expected a GeoJSON FeatureCollection"
+    proper = _GEOJSON_TYPES.get(kind.lower())
+    if proper == "FeatureCollection":
+        return f"type is {kind!r}; GeoJSON types are case-sensitive: write 'FeatureCollection'"
+    if proper:
+        return f"a bare {proper}, not a FeatureCollection; wrap it in a FeatureCollection"
+    return f"type {kind!r} is not GeoJSON; expected a FeatureCollection"
+
+
+def _label(feature: Any, index: int) -> str:
+    if isinstance(feature, dict):
+        props = feature.get("properties")
+        for candidate in ((props or {}).get("id") if isinstance(props, dict) else None, feature.get("id")):
+            if isinstance(candidate, (str, int)) and not isinstance(candidate, bool) and str(candidate).strip():
+                return str(candidate)
+    return f"#{index}"
+
+
+def _features_frame(features: list[Any], name: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    labels, records, geometries = [], [], []
+    point_rows, point_xy = [], []
+    for index, feature in enumerate(features):
+        label = _label(feature, index)
+        labels.append(label)
+        props, geometry, problem = _feature_parts(feature)
+        records.append(props)
+        geometries.append(None)
+        if problem:
+            problems.append(Problem(name, problem, label))
+        elif geometry is not None and geometry["type"] == "Point":
+            point_rows.append(index)
+            point_xy.append(geometry["coordinates"][:2])
+        elif geometry is not None:
+            geometries[index] = shapely.geometry.shape(geometry)
+    geoms = np.array(geometries, dtype=object)
+    if point_rows:
+        geoms[np.array(point_rows)] = shapely.points(np.array(point_xy, dtype=float))
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame.from_records(records, index=range(len(records))), geometry=gpd.GeoSeries(geoms)
+    )
+    frame["_label"] = labels
+    return frame, problems
+
+
+def _feature_parts(feature: Any) -> tuple[dict, dict | None, str | None]:
+    """Split a feature into (properties, geometry); the third item says what is wrong."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        found = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
+        return {}, None, f"is not a GeoJSON Feature (type {found!r})"
+    props = feature.get("properties")
+    if props is None:
+        props = {}
+    if not isinstance(props, dict):
+        return {}, None, "'properties' must be an object or null"
+    geometry = feature.get("geometry")
+    if geometry is None:
+        return props, None, None  # reported, with the kind's rules, by _check_frame
+    if not isinstance(geometry, dict):
+        return props, None, "'geometry' must be an object or null"
+    kind = geometry.get("type")
+    if kind not in _COORDINATE_DEPTH:
+        proper = _GEOJSON_TYPES.get(str(kind).lower())
+        if proper and proper != kind:
+            return (
+                props,
+                None,
+                f"geometry type {kind!r} is wrongly cased; GeoJSON types are case-sensitive: {proper!r}",
+            )
+        return props, None, f"geometry type {kind!r} is not supported"
+    problem = _coordinates_problem(geometry.get("coordinates"), kind)
+    return props, (None if problem else geometry), problem
+
+
+def _coordinates_problem(coords: Any, kind: str) -> str | None:
+    if coords is None:
+        return f"{kind} has no 'coordinates'"
+    problem = _nested_problem(coords, _COORDINATE_DEPTH[kind])
+    if problem:
+        return f"{kind} {problem}"
+    if kind in ("LineString",) and len(coords) < 2:
+        return "LineString has fewer than 2 positions"
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    for polygon in polygons:
+        if not polygon:
+            return f"{kind} has an empty polygon"
+        for ring_no, ring in enumerate(polygon):
+            which = "outer ring" if ring_no == 0 else f"hole {ring_no}"
+            if len(ring) < 4:
+                return f"{kind} {which} has {len(ring)} positions; a ring needs at least 4 (the first repeated last)"
+            if list(ring[0][:2]) != list(ring[-1][:2]):
+                return f"{kind} {which} is not closed: it starts at {ring[0][:2]} and ends at {ring[-1][:2]}"
+    return None
+
+
+def _nested_problem(value: Any, depth: int) -> str | None:
+    if depth == 0:
+        return _position_problem(value)
+    if not isinstance(value, list):
+        return f"coordinates are not nested as the type requires (found {type(value).__name__})"
+    for item in value:
+        problem = _nested_problem(item, depth - 1)
+        if problem:
+            return problem
+    return None
+
+
+def _position_problem(position: Any) -> str | None:
+    if not isinstance(position, list) or not 2 <= len(position) <= 3:
+        return f"position {_short(position)} is not [longitude, latitude]"
+    for value in position:
+        if isinstance(value, str):
+            return f"coordinate {value!r} is a string, not a number"
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            return f"coordinate {_short(value)} is not a number"
+        if not math.isfinite(value):
+            return f"coordinate {value} is not a finite number"
+    return None
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, allow_nan=True, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# -- other formats ------------------------------------------------------------
+
+
+def _read_with_pyogrio(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except (DataSourceError, DataLayerError, shapely.errors.GEOSException, OSError, ValueError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, None, [Problem(str(path), f"cannot be read: {message}")]
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return None, None, [Problem(str(path), "has no geometry column")]
+    declared = None
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326") and frame.crs.to_epsg() != 4490:
+        declared = frame.crs.to_string()
+    frame = frame.reset_index(drop=True)
+    ids = frame["id"].astype(str) if "id" in frame else pd.Series([None] * len(frame))
+    frame["_label"] = [i if i not in (None, "None", "nan", "") else f"#{n}" for n, i in enumerate(ids)]
+    return frame, declared, []
+
+
+# -- checks on the frame --------------------------------------------------------
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, path: Path, source: str | None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    if source is None or source == "wgs84":
+        return frame, []
+    try:
+        frame.geometry = crs.transform_geometries(frame.geometry.values, source, "wgs84")
+    except ValueError as exc:
+        return frame, [Problem(str(path), f"cannot convert from {source}: {exc}")]
+    return frame.set_crs(crs.WGS84, allow_override=True), []
+
+
+def _check_frame(frame: gpd.GeoDataFrame, path: Path, kind: Kind | None, reported: set[str]) -> list[Problem]:
+    name = str(path)
+    labels = frame["_label"].to_numpy()
+    geoms = frame.geometry.to_numpy()
+    problems: list[Problem] = []
+
+    def add(rows: np.ndarray, message, severity: str = "error") -> None:
+        for row in np.flatnonzero(rows):
+            if labels[row] not in reported or severity != "error":
+                text = message(row) if callable(message) else message
+                problems.append(Problem(name, text, str(labels[row]), severity))
+
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    unreported = np.array([label not in reported for label in labels], dtype=bool)
+    add(missing & unreported, "has no geometry; every feature needs one")
+
+    if kind is not None:
+        types = shapely.get_type_id(geoms)
+        allowed = [shapely.GeometryType[t.upper()].value for t in kind.geometry_types]
+        wrong = ~missing & ~np.isin(types, allowed)
+        add(
+            wrong,
+            lambda row: (
+                f"is a {geoms[row].geom_type}; a {kind.name} layer holds {' or '.join(kind.geometry_types)} features"
+            ),
+        )
+
+    problems += _coordinate_problems(geoms, labels, name, reported)
+    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
+    reasons = np.where(polygonal, shapely.is_valid_reason(geoms), "Valid Geometry")
+    invalid = reasons != "Valid Geometry"
+    add(
+        invalid,
+        lambda row: f"invalid polygon: {reasons[row]}; fix the boundary (or --repair applies shapely's make_valid)",
+    )
+    zero = polygonal & ~invalid & (shapely.area(geoms) == 0)
+    add(zero, "polygon has zero area")
+
+    if kind is not None:
+        problems += _property_problems(frame, labels, name, kind)
+    return problems
+
+
+def _coordinate_problems(geoms: np.ndarray, labels: np.ndarray, name: str, reported: set[str]) -> list[Problem]:
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    if len(coords) == 0:
+        return []
+    x, y = coords[:, 0], coords[:, 1]
+    bad_number = ~np.isfinite(x) | ~np.isfinite(y)
+    out_of_range = ~bad_number & ((np.abs(x) > 180) | (np.abs(y) > 90))
+    problems = []
+    first_bad: dict[int, str] = {}
+    for flag, describe in (
+        (bad_number, lambda i: f"coordinate ({x[i]}, {y[i]}) is not a finite number"),
+        (out_of_range, lambda i: _range_message(x[i], y[i])),
+    ):
+        for i in np.flatnonzero(flag):
+            first_bad.setdefault(int(index[i]), describe(i))
+    for row, message in sorted(first_bad.items()):
+        if labels[row] not in reported:
+            problems.append(Problem(name, message, str(labels[row])))
+    outside = (
+        ~bad_number
+        & ~out_of_range
+        & ~((x >= _CHINA_BOX[0]) & (x <= _CHINA_BOX[2]) & (y >= _CHINA_BOX[1]) & (y <= _CHINA_BOX[3]))
+    )
+    for row in np.unique(index[outside]):
+        if int(row) not in first_bad:
+            problems.append(
+                Problem(
+                    name,
+                    "lies outside China; check its coordinates (or --input-crs)",
+                    str(labels[row]),
+                    "warning",
+                )
+            )
+    return problems
+
+
+def _range_message(x: float, y: float) -> str:
+    if abs(x) > 1000 or abs(y) > 1000:
+        return (
+            f"coordinates ({x:.0f}, {y:.0f}) look projected (metres, not degrees); "
+            "give --input-crs EPSG:<code> (CGCS2000 Gauss-Kruger at Hengyang: EPSG:4547)"
+        )
+    if abs(y) > 90 and abs(x) <= 90:
+        return (
+            f"latitude {y} is beyond ±90 and longitude {x} looks like a latitude: "
+            "lon/lat swapped? GeoJSON is [longitude, latitude]"
+        )
+    if abs(y) > 90:
+        return f"latitude {y} is beyond ±90"
+    return f"longitude {x} is beyond ±180"
+
+
+def _property_problems(frame: pd.DataFrame, labels: np.ndarray, name: str, kind: Kind) -> list[Problem]:
+    problems = []
+    for spec in kind.fields:
+        if spec.name not in frame.columns:
+            if not spec.nullable:
+                problems.append(
+                    Problem(name, f"no feature has the required property {spec.name!r} ({kind.name} layer)")
+                )
+            continue
+        for row, value in enumerate(frame[spec.name].tolist()):
+            if not spec.accepts(value):
+                found = (
+                    "missing"
+                    if value is None or (isinstance(value, float) and math.isnan(value))
+                    else f"{_short(value)}"
+                )
+                problems.append(
+                    Problem(
+                        name,
+                        f"property {spec.name!r} must be {spec.describe()}, found {found}",
+                        str(labels[row]),
+                    )
+                )
+    if "id" in frame.columns:
+        ids = frame["id"]
+        duplicated = ids.notna() & ids.duplicated(keep="first")
+        first = {}
+        for row, value in enumerate(ids.tolist()):
+            first.setdefault(value, row)
+        for row in np.flatnonzero(duplicated.to_numpy()):
+            value = ids.iloc[row]
+            problems.append(Problem(name, f"duplicate id {value!r} (also feature #{first[value]})", f"#{row}"))
+    return problems
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def to_feature_collection(frame: gpd.GeoDataFrame, decimals: int = COORDINATE_DECIMALS) -> dict:
+    """A GeoJSON FeatureCollection of a WGS84 frame, coordinates rounded."""
+    geoms = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, decimals))
+    props = frame.drop(columns=[frame.geometry.name, "_label"], errors="ignore")
+    records = props.astype(object).where(props.notna(), None).to_dict("records")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": record, "geometry": json.loads(shapely.to_geojson(geom))}
+            for record, geom in zip(records, geoms)
+        ],
+    }
+
+
+def dumps_feature_collection(collection: dict) -> str:
+    """GeoJSON text with one feature a line: small diffs, readable reviews."""
+    lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"])
+    return '{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n"
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write a frame as RFC 7946 GeoJSON, atomically."""
+    from geo.output import write_text
+
+    return write_text(path, dumps_feature_collection(to_feature_collection(frame)))

@@ -1,0 +1,54 @@
+"""Writing outputs so that a failure never destroys what was there before.
+
+Every file the project writes goes to a temporary file in the target folder
+(same filesystem, so the final rename is atomic) and replaces the target only
+once it is complete. On any error the temporary file is removed and the old
+output is untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if tmp.stat().st_size == 0:
+            raise OSError(f"{target}: refusing to replace it with an empty file")
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_text(target: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 text atomically and return the target path."""
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return Path(target)
+
+
+def write_with(target: str | os.PathLike[str], writer: Callable[[Path], None]) -> Path:
+    """Let ``writer`` produce the file at a temporary path, then rename it into place."""
+    with atomic_path(target) as tmp:
+        tmp.unlink()  # writers such as GDAL refuse to overwrite an existing file
+        writer(tmp)
+    return Path(target)

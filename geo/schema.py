@@ -1,0 +1,112 @@
+"""What each kind of layer must hold: its geometry types and its properties.
+
+A kind is named by the layer's role (``zones``, ``landmarks``, ``enterprises``,
+``districts``); a file whose kind is not known is checked for geometry only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+POINT = ("Point",)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_text_list(value: Any) -> bool:
+    try:
+        items = list(value) if not isinstance(value, (str, bytes, dict)) else None
+    except TypeError:
+        return False
+    return items is not None and all(_is_text(item) for item in items)
+
+
+_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "text": ("a non-empty string", _is_text),
+    "number": ("a finite number", _is_number),
+    "text list": ("a list of strings", _is_text_list),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property: its name, its type and whether it may be null or absent."""
+
+    name: str
+    type: str = "text"
+    nullable: bool = False
+
+    def describe(self) -> str:
+        return _TYPES[self.type][0]
+
+    def accepts(self, value: Any) -> bool:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return self.nullable
+        return _TYPES[self.type][1](value)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A layer kind: allowed geometry types and required properties."""
+
+    name: str
+    geometry_types: tuple[str, ...]
+    fields: tuple[Field, ...]
+
+
+_PROVENANCE = (Field("source"), Field("accuracy_m", "number"))
+_NAMES = (Field("id"), Field("name_zh"), Field("name_en"))
+
+KINDS: dict[str, Kind] = {
+    "zones": Kind(
+        "zones",
+        POLYGONAL,
+        (
+            *_NAMES,
+            Field("kind"),
+            Field("declared_area_km2", "number", nullable=True),
+            Field("declared_source"),
+            Field("industries", "text list"),
+            Field("established", nullable=True),
+            Field("geometry_source"),
+            Field("accuracy_m", "number"),
+        ),
+    ),
+    "landmarks": Kind(
+        "landmarks",
+        POINT,
+        (
+            *_NAMES,
+            Field("category"),
+            Field("description_zh"),
+            Field("district_id", nullable=True),
+            Field("zone_id", nullable=True),
+            *_PROVENANCE,
+        ),
+    ),
+    "enterprises": Kind(
+        "enterprises",
+        POINT,
+        (*_NAMES, Field("cluster"), Field("zone_id", nullable=True), Field("district_id", nullable=True), *_PROVENANCE),
+    ),
+    "districts": Kind("districts", POLYGONAL, (*_NAMES, Field("adcode"), *_PROVENANCE)),
+}
+
+
+def kind_of(path: str | Path, kind: str | None = None) -> Kind | None:
+    """The kind named explicitly, or guessed from the file name (``zones.geojson``)."""
+    if kind is not None:
+        return KINDS[kind]
+    stem = Path(path).name.split(".")[0].lower()
+    return KINDS.get(stem)
