@@ -1,0 +1,220 @@
+"""`geo area`: geodesic areas against pyproj.Geod, in any CRS and format, in km2, ha and mu."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod, Transformer
+
+from geo.areas import summarise_areas
+from geo.areas_report import render_summary
+from geo.layers import read_layer
+from geo.measure import UNITS, convert_area
+from geo.report import display_width
+from tests.conftest import feature, feature_collection, polygon
+
+GEOD = Geod(ellps="WGS84")
+
+
+def ring_area(ring: list) -> float:
+    """Independent truth: Geod's own polygon area of a ring's vertices."""
+    lons, lats = zip(*ring[:-1])
+    return abs(GEOD.polygon_area_perimeter(lons, lats)[0])
+
+
+def square(lon: float, lat: float, size: float, clockwise: bool = False) -> list:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return ring[::-1] if clockwise else ring
+
+
+def measure_json(run, path) -> dict:
+    result = run("area", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("lat", [0.0, 27.0, 60.0])
+@pytest.mark.parametrize("size", [0.01, 1.0])
+def test_area_matches_geod_at_latitudes(run, write_layer, lat, size):
+    ring = square(112.0, lat, size)
+    path = write_layer(feature_collection([feature(polygon([ring]), id="sq")]))
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(ring), rel=1e-6)
+
+
+def test_polygon_with_hole(run, write_layer):
+    shell, hole = square(112.5, 26.8, 0.1), square(112.52, 26.82, 0.03, clockwise=True)
+    path = write_layer(feature_collection([feature(polygon([shell, hole]), id="holed")]))
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(shell) - ring_area(hole), rel=1e-6)
+
+
+def test_hole_given_counter_clockwise_still_subtracts(run, write_layer):
+    shell, hole = square(112.5, 26.8, 0.1), square(112.52, 26.82, 0.03)
+    path = write_layer(feature_collection([feature(polygon([shell, hole]), id="holed")]))
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(shell) - ring_area(hole), rel=1e-6)
+
+
+def test_multipolygon(run, write_layer):
+    a, b = square(112.5, 26.8, 0.05), square(112.7, 26.9, 0.02)
+    geometry = {"type": "MultiPolygon", "coordinates": [[a], [b]]}
+    path = write_layer(feature_collection([feature(geometry, id="multi")]))
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(a) + ring_area(b), rel=1e-6)
+
+
+def test_clockwise_ring_measures_positive(run, write_layer):
+    ring = square(112.5, 26.8, 0.05, clockwise=True)
+    path = write_layer(feature_collection([feature(polygon([ring]), id="cw")]))
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(ring), rel=1e-6)
+
+
+def test_gauss_kruger_geopackage_is_reprojected_not_measured_in_metres_as_degrees(run, tmp_path):
+    ring = square(112.55, 26.85, 0.02)
+    to_gk = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)
+    projected = [to_gk.transform(x, y) for x, y in ring]
+    frame = gpd.GeoDataFrame({"id": ["gk"]}, geometry=[shapely.Polygon(projected)], crs="EPSG:4547")
+    path = tmp_path / "gk.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(ring), rel=1e-6)
+    planar = frame.geometry.area.iloc[0]  # Gauss-Kruger's own planar area differs
+    assert abs(planar - got) / got > 1e-5
+
+
+def test_shapefile_input(run, tmp_path):
+    ring = square(112.55, 26.85, 0.02)
+    frame = gpd.GeoDataFrame({"id": ["shp"]}, geometry=[shapely.Polygon(ring)], crs="EPSG:4326")
+    frame.to_file(tmp_path / "zones_shp.shp", engine="pyogrio")
+    got = measure_json(run, tmp_path / "zones_shp.shp")["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(ring), rel=1e-6)
+
+
+def test_web_mercator_would_be_26_percent_too_large():
+    """Why the project never measures in EPSG:3857 (documents the error it avoids)."""
+    zones = read_layer("layers/zones.geojson")
+    true = summarise_areas(zones).total["area_m2"]
+    mercator = zones.frame.to_crs("EPSG:3857").geometry.area.sum()
+    assert 1.24 < mercator / true < 1.28
+
+
+def test_unit_conversions():
+    assert convert_area(1_000_000.0, "km2") == 1
+    assert convert_area(1_000_000.0, "ha") == pytest.approx(100)
+    assert convert_area(1_000_000.0, "mu") == pytest.approx(1500)
+    assert UNITS["mu"] == pytest.approx(666.6667, rel=1e-6)
+
+
+def test_default_zone_table(run):
+    result = run("area")
+    assert result.exit_code == 0
+    text = result.stdout
+    for name in ["核心区", "白沙洲工业园", "衡山科学城", "南方输变电产业园", "钢管深加工产业聚集区", "total"]:
+        assert name in text
+    assert "enterprises" in text and "landmarks" in text
+
+
+def test_json_has_the_documented_shape(run):
+    document = json.loads(run("area", "--format", "json").stdout)
+    first = document["features"][0]
+    for key in ["id", "name", "area_m2", "area_km2", "area_ha", "area_mu", "declared_area_km2", "difference_pct"]:
+        assert key in first
+    assert first["area_km2"] == pytest.approx(first["area_m2"] / 1e6)
+    assert first["area_mu"] == pytest.approx(first["area_km2"] * 1500)
+    assert document["total"]["area_m2"] == pytest.approx(sum(f["area_m2"] for f in document["features"]))
+    assert sum(f["share_pct"] for f in document["features"]) == pytest.approx(100)
+
+
+def test_json_matches_geod_for_shipped_zones(run):
+    document = json.loads(run("area", "--format", "json").stdout)
+    zones = read_layer("layers/zones.geojson").frame
+    for got, geometry in zip(document["features"], zones.geometry):
+        truth = sum(ring_area(list(p.exterior.coords)) for p in shapely.get_parts(geometry))
+        assert got["area_m2"] == pytest.approx(truth, rel=1e-6)
+
+
+def test_counts_points_inside_each_zone(run):
+    document = json.loads(run("area", "--format", "json").stdout)
+    by_id = {f["id"]: f for f in document["features"]}
+    enterprises = read_layer("layers/enterprises.geojson").frame
+    expected = int((enterprises["zone_id"] == "power-transmission-park").sum())
+    assert by_id["power-transmission-park"]["enterprises"] >= expected > 0
+    assert document["total"]["enterprises"] <= len(enterprises)
+
+
+def test_group_by_sums_and_leaves_unknown_declared_unknown(run):
+    document = json.loads(run("area", "--by", "kind", "--format", "json").stdout)
+    by_id = {f["id"]: f for f in document["features"]}
+    whole = json.loads(run("area", "--format", "json").stdout)
+    parks = [f for f in whole["features"] if f["id"] in ("baishazhou", "power-transmission-park")]
+    assert by_id["industrial park"]["area_m2"] == pytest.approx(sum(f["area_m2"] for f in parks))
+    assert by_id["industrial park"]["declared_area_km2"] is None  # one park declares none
+
+
+def test_group_by_unknown_field_is_a_clear_error(run):
+    result = run("area", "--by", "nope")
+    assert result.exit_code == 1
+    assert "no property 'nope'" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "table"])
+def test_other_formats(run, fmt):
+    result = run("area", "--format", fmt, "--units", "mu")
+    assert result.exit_code == 0
+    assert "核心区" in result.stdout
+    assert ("mu" in result.stdout) or ("area_mu" in result.stdout)
+
+
+def test_bad_units_is_a_usage_error(run):
+    assert run("area", "--units", "acres").exit_code == 2
+
+
+def test_table_aligns_chinese_names():
+    zones = read_layer("layers/zones.geojson")
+    text = render_summary([("zones", summarise_areas(zones))], "table", ["km2"])
+    lines = text.splitlines()[1:]
+    header = lines[0]
+    end_of_km2 = display_width(header[: header.index("km²") + 3])
+    for line in lines[2:]:
+        cells = line.split()
+        value = next(c for c in cells if c.replace(".", "").replace(",", "").isdigit())
+        assert display_width(line[: line.index(value) + len(value)]) == end_of_km2, line
+
+
+def test_area_and_audit_do_not_import_folium():
+    code = (
+        "import sys; from geo.cli import main\n"
+        "for args in (['area'], ['audit']):\n"
+        "    try: main(args)\n"
+        "    except SystemExit: pass\n"
+        "print('folium' in sys.modules, 'geopandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False True"
+
+
+def test_help_does_not_import_geopandas():
+    code = (
+        "import sys; from geo.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "print('geopandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"
+    assert "validate" in out and "area" in out and "build" in out
+
+
+def test_zero_area_total_does_not_divide_by_zero(write_layer):
+    path = write_layer(feature_collection([feature({"type": "Point", "coordinates": [112.6, 26.9]}, id="p")]))
+    summary = summarise_areas(read_layer(path))
+    assert summary.total["area_m2"] == 0
+    assert np.isnan(summary.rows["share_pct"].iloc[0])
