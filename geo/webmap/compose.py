@@ -1,0 +1,409 @@
+"""Composing the layers into one HTML map.
+
+``compose_map`` builds the folium element tree; ``render_map`` turns it into
+a self-contained, byte-for-byte reproducible page; ``build_map`` does both
+and writes the file atomically.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, Figure
+from folium import plugins
+
+from geo import paths
+from geo.areas import AreaSummary, summarise_areas
+from geo.layers import Layer, read_layer, to_feature_collection
+from geo.output import write_text
+from geo.report import format_cell
+from geo.webmap.assets import Runtime, inline_assets
+from geo.webmap.control import Legend, Search, StatsPanel
+from geo.webmap.labels import LABELS
+from geo.webmap.layer_control import GroupedLayerControl
+from geo.webmap.layers import BlankBase, PointLayer, PolygonLayer
+
+_LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/"
+_FALLBACK_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+
+
+class ZoneMap(folium.Map):
+    """folium's Map with only Leaflet itself linked (no jQuery, Bootstrap, icon fonts)."""
+
+    default_js = [("leaflet", _LEAFLET + "leaflet.js")]
+    default_css = [("leaflet_css", _LEAFLET + "leaflet.css")]
+
+
+@dataclass
+class MapLayers:
+    """The layers a map is composed from, read and checked."""
+
+    zones: Layer
+    landmarks: Layer
+    enterprises: Layer
+    districts: Layer | None
+
+
+def load_map_layers(
+    zones: str | Path | None = None,
+    landmarks: str | Path | None = None,
+    enterprises: str | Path | None = None,
+    districts: str | Path | None = None,
+    input_crs: str | None = None,
+) -> MapLayers:
+    """Read the given layers (``input_crs`` applies to these) and the shipped ones for the rest."""
+
+    def read(given: str | Path | None, shipped: Path, kind: str) -> Layer:
+        if given is None:
+            return read_layer(shipped, kind)
+        return read_layer(given, kind, input_crs)
+
+    return MapLayers(
+        zones=read(zones, paths.ZONES, "zones"),
+        landmarks=read(landmarks, paths.LANDMARKS, "landmarks"),
+        enterprises=read(enterprises, paths.ENTERPRISES, "enterprises"),
+        districts=read(districts, paths.DISTRICTS, "districts") if (districts or paths.DISTRICTS.exists()) else None,
+    )
+
+
+def _vocabulary() -> dict:
+    return json.loads(paths.VOCABULARY.read_text(encoding="utf-8"))
+
+
+def _title(frame: pd.DataFrame, lang: str) -> tuple[pd.Series, pd.Series]:
+    """(title, subtitle) per feature: the name in ``lang`` and in the other language."""
+    zh = frame["name_zh"].astype(object) if "name_zh" in frame else pd.Series([None] * len(frame), index=frame.index)
+    en = frame["name_en"].astype(object) if "name_en" in frame else pd.Series([None] * len(frame), index=frame.index)
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    label = frame["_label"].astype(object)
+    return first.where(first.notna(), second.where(second.notna(), label)), second
+
+
+def _color_table(values: list[str], known: dict[str, str]) -> dict[str, str]:
+    extra = iter(itertools.cycle(_FALLBACK_COLORS))
+    return {v: known.get(v) or next(extra) for v in values}
+
+
+def _text(value: object) -> str | None:
+    """A property as display text; None where it is missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def _area_text(row: dict, words: dict) -> str:
+    return (
+        f"{format_cell(row['area_km2'])} km² · {format_cell(row['area_ha'])} ha · "
+        f"{format_cell(row['area_mu'])} {words['mu']}"
+    )
+
+
+def _zone_cards(layers: MapLayers, summary: AreaSummary, lang: str) -> list[dict]:
+    words = LABELS[lang]
+    frame = layers.zones.frame
+    titles, subtitles = _title(frame, lang)
+    cards = []
+    for i, row in enumerate(summary.rows.to_dict("records")):
+        props = frame.iloc[i]
+        declared = row.get("declared_area_km2")
+        cards.append(
+            {
+                "id": row["id"],
+                "title": str(titles.iloc[i]),
+                "subtitle": None if pd.isna(subtitles.iloc[i]) else str(subtitles.iloc[i]),
+                "rows": [
+                    [words["measured"], _area_text(row, words)],
+                    [
+                        words["declared"],
+                        None if declared is None or pd.isna(declared) else f"{format_cell(declared)} km²",
+                    ],
+                    [
+                        words["difference"],
+                        None
+                        if pd.isna(row.get("difference_pct", np.nan))
+                        else f"{format_cell(row['difference_pct'])} %",
+                    ],
+                    [words["industries"], _text(props.get("industries"))],
+                    [words["established"], _text(props.get("established"))],
+                    [words["enterprises_inside"], format_cell(int(row["enterprises"]))],
+                    [words["landmarks_inside"], format_cell(int(row["landmarks"]))],
+                    [words["boundary"], words["schematic"]],
+                    [
+                        words["accuracy"],
+                        f"±{format_cell(float(props['accuracy_m']), 0)} m" if "accuracy_m" in props else None,
+                    ],
+                ],
+            }
+        )
+    return cards
+
+
+def _polygon_collection(layer: Layer, cards: list[dict], rows: list[int]) -> dict:
+    collection = to_feature_collection(layer.frame.iloc[rows][[layer.frame.geometry.name, "_label"]])
+    for feature, row in zip(collection["features"], rows):
+        feature["properties"] = {k: v for k, v in cards[row].items() if v is not None}
+    return collection
+
+
+def _district_cards(layer: Layer, lang: str) -> list[dict]:
+    words = LABELS[lang]
+    titles, subtitles = _title(layer.frame, lang)
+    return [
+        {
+            "title": str(t),
+            "subtitle": None if pd.isna(s) else str(s),
+            "rows": [[words["source"], str(src)], [words["accuracy"], f"±{format_cell(float(acc), 0)} m"]],
+        }
+        for t, s, src, acc in zip(titles, subtitles, layer.frame["source"], layer.frame["accuracy_m"])
+    ]
+
+
+def _lookup(ids: pd.Series, layer: Layer | None, lang: str) -> pd.Series:
+    """Names in ``lang`` for a column of feature ids (a zone_id, a district_id)."""
+    if layer is None or "id" not in layer.frame:
+        return ids
+    names = dict(zip(layer.frame["id"], _title(layer.frame, lang)[0]))
+    return ids.map(names).where(ids.notna(), None)
+
+
+def _point_columns(layer: Layer, layers: MapLayers, group_field: str, group_labels: dict, lang: str) -> pd.DataFrame:
+    frame = layer.frame
+    titles, subtitles = _title(frame, lang)
+
+    def column(name: str) -> pd.Series:
+        return frame[name].astype(object) if name in frame else pd.Series([None] * len(frame), index=frame.index)
+
+    accuracy = pd.to_numeric(column("accuracy_m"), errors="coerce")
+    return pd.DataFrame(
+        {
+            "title": titles,
+            "subtitle": subtitles,
+            "group": column(group_field).map(lambda v: group_labels.get(v, v)),
+            "zone": _lookup(column("zone_id"), layers.zones, lang),
+            "district": _lookup(column("district_id"), layers.districts, lang),
+            "description": column("description_zh"),
+            "source": column("source"),
+            "accuracy": accuracy.map(lambda a: None if pd.isna(a) else f"±{a:,.0f} m"),
+        }
+    )
+
+
+def _point_layers(
+    layer: Layer,
+    layers: MapLayers,
+    field: str,
+    labels: dict[str, str],
+    colors: dict[str, str],
+    lang: str,
+    group_word: str,
+) -> list[PointLayer]:
+    words = LABELS[lang]
+    frame = layer.frame
+    columns = _point_columns(layer, layers, field, labels, lang)
+    card = {
+        "title": "title",
+        "subtitle": "subtitle",
+        "rows": [
+            [group_word, "group"],
+            [words["zone"], "zone"],
+            [words["district"], "district"],
+            [words["description"], "description"],
+            [words["source"], "source"],
+            [words["accuracy"], "accuracy"],
+        ],
+    }
+    keys = (
+        frame[field].astype(object).where(frame[field].notna(), "—")
+        if field in frame
+        else pd.Series(["—"] * len(frame))
+    )
+    lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    result = []
+    for key in sorted(keys.unique(), key=str):
+        rows = np.flatnonzero((keys == key).to_numpy())
+        style = {"color": colors.get(key, _FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
+        result.append(
+            PointLayer(lon[rows], lat[rows], columns.iloc[rows], card, name=labels.get(key, str(key)), style=style)
+        )
+    return result
+
+
+def _stats_spec(summary: AreaSummary, layers: MapLayers, lang: str) -> dict:
+    words = LABELS[lang]
+    titles = _title(layers.zones.frame, lang)[0].tolist()
+    headers = [
+        words["name"],
+        "km²",
+        "ha",
+        words["mu"],
+        words["share"],
+        f"{words['declared']} km²",
+        f"{words['difference']} %",
+        words["enterprises"],
+        words["landmarks"],
+    ]
+    fields = [
+        "area_km2",
+        "area_ha",
+        "area_mu",
+        "share_pct",
+        "declared_area_km2",
+        "difference_pct",
+        "enterprises",
+        "landmarks",
+    ]
+
+    def cells(name: str, row: dict) -> list[str]:
+        return [name] + [format_cell(row.get(f)) for f in fields]
+
+    rows = [cells(t, r) for t, r in zip(titles, summary.rows.to_dict("records"))]
+    total = dict(summary.total, share_pct=100.0)
+    return {
+        "title": words["stats"],
+        "headers": headers,
+        "numeric": [False] + [True] * len(fields),
+        "rows": rows,
+        "total": cells(words["total"], total),
+        "note": words["stats_note"],
+    }
+
+
+def compose_map(layers: MapLayers, lang: str = "zh") -> Figure:
+    """The map as a folium element tree (not yet rendered)."""
+    words = LABELS[lang]
+    vocabulary = _vocabulary()
+    summary = summarise_areas(layers.zones, point_layers=[layers.landmarks, layers.enterprises])
+
+    figure = Figure(title=words["title"])
+    figure.header.add_child(Element(f'<meta name="description" content="{words["title"]}">'), name="description")
+    minx, miny, maxx, maxy = layers.zones.frame.total_bounds
+    fmap = ZoneMap(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=12,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    figure.add_child(fmap, name="map")
+    fmap.add_child(Runtime(), name="runtime")
+
+    osm = folium.TileLayer("OpenStreetMap", name=words["osm"], show=True)
+    blank = BlankBase(words["no_tiles"])
+    for base in (osm, blank):
+        fmap.add_child(base)
+
+    zone_colors = vocabulary.get("zone_colors", {})
+    cards = _zone_cards(layers, summary, lang)
+    zone_layers, zone_legend = [], []
+    for i, card in enumerate(cards):
+        color = zone_colors.get(card["id"], _FALLBACK_COLORS[i % len(_FALLBACK_COLORS)])
+        zone_legend.append({"color": color, "label": card["title"]})
+        style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25}
+        zone_layers.append(PolygonLayer(_polygon_collection(layers.zones, cards, [i]), card["title"], style))
+
+    context = []
+    if layers.districts is not None:
+        district_cards = _district_cards(layers.districts, lang)
+        style = {"color": "#555", "weight": 1.5, "dashArray": "4 4", "fill": False}
+        collection = _polygon_collection(layers.districts, district_cards, list(range(len(district_cards))))
+        context.append(PolygonLayer(collection, words["districts"], style))
+
+    clusters = vocabulary["clusters"]
+    cluster_labels = {k: (k if lang == "zh" else v["en"]) for k, v in clusters.items()}
+    cluster_values = sorted(set(layers.enterprises.frame.get("cluster", pd.Series(dtype=object)).dropna()))
+    cluster_colors = _color_table(cluster_values, {k: v["color"] for k, v in clusters.items()})
+    categories = vocabulary["categories"]
+    category_labels = {k: (v["zh"] if lang == "zh" else k) for k, v in categories.items()}
+    category_values = sorted(set(layers.landmarks.frame.get("category", pd.Series(dtype=object)).dropna()))
+    category_colors = _color_table(category_values, {k: v["color"] for k, v in categories.items()})
+
+    landmark_layers = _point_layers(
+        layers.landmarks, layers, "category", category_labels, category_colors, lang, words["category"]
+    )
+    enterprise_layers = _point_layers(
+        layers.enterprises, layers, "cluster", cluster_labels, cluster_colors, lang, words["cluster"]
+    )
+    for layer in [*context, *zone_layers, *landmark_layers, *enterprise_layers]:
+        fmap.add_child(layer)
+
+    groups = {
+        words["zones"]: zone_layers,
+        words["landmarks"]: landmark_layers,
+        words["enterprises"]: enterprise_layers,
+    }
+    if context:
+        groups[words["context"]] = context
+    fmap.add_child(GroupedLayerControl([osm, blank], groups), name="layer_control")
+    fmap.add_child(StatsPanel(_stats_spec(summary, layers, lang)), name="stats")
+    fmap.add_child(
+        Legend(
+            {
+                "title": words["legend"],
+                "collapsed": True,  # the layer control shows the colours too
+                "sections": [
+                    {"title": words["zones"], "shape": "area", "items": zone_legend},
+                    {
+                        "title": words["enterprises"],
+                        "shape": "point",
+                        "items": [
+                            {"color": cluster_colors[v], "label": cluster_labels.get(v, v)} for v in cluster_values
+                        ],
+                    },
+                    {
+                        "title": words["landmarks"],
+                        "shape": "point",
+                        "items": [
+                            {"color": category_colors[v], "label": category_labels.get(v, v)} for v in category_values
+                        ],
+                    },
+                ],
+            }
+        ),
+        name="legend",
+    )
+    fmap.add_child(Search({"placeholder": words["search"], "none": words["none"], "limit": 12}), name="search")
+    fmap.add_child(plugins.Fullscreen(position="topleft"), name="fullscreen")
+    fmap.add_child(
+        plugins.MeasureControl(
+            position="topleft",
+            primary_length_unit="kilometers",
+            primary_area_unit="hectares",
+            secondary_area_unit="sqmeters",
+        ),
+        name="measure",
+    )
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return figure
+
+
+def _number_elements(figure: Figure) -> None:
+    """Give every element a sequential id instead of a random one: same input, same bytes."""
+    counter = itertools.count()
+
+    def walk(element) -> None:
+        element._id = f"{next(counter):05d}"
+        for child in list(element._children.values()):
+            walk(child)
+
+    walk(figure)
+
+
+def render_map(figure: Figure, cdn: bool = False) -> str:
+    """The page's HTML: self-contained unless ``cdn``; identical for identical input."""
+    _number_elements(figure)
+    html = figure.render()
+    return html if cdn else inline_assets(html)
+
+
+def build_map(out: str | Path, layers: MapLayers, lang: str = "zh", cdn: bool = False) -> Path:
+    """Compose, render and write the map atomically; return its path."""
+    html = render_map(compose_map(layers, lang), cdn=cdn)
+    return write_text(out, html)

@@ -1,0 +1,64 @@
+"""A layer control with base layers and named groups of overlays."""
+
+from __future__ import annotations
+
+import re
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from geo.webmap.safe import html_text, script_json
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _label(layer: Layer) -> str:
+    """An overlay's name as HTML: a swatch of its colour, then the escaped name."""
+    color = getattr(layer, "color", None)
+    name = html_text(layer.layer_name)
+    if color and _COLOR.fullmatch(color):
+        return f'<span class="hz-swatch" style="background:{color}"></span> {name}'
+    return name
+
+
+_PLUGIN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/"
+
+
+class GroupedLayerControl(JSCSSMixin, MacroElement):
+    """Leaflet.groupedlayercontrol with base layers (folium's own passes none).
+
+    Leaflet renders layer and group names as HTML, so they are escaped here;
+    an overlay drawn in one colour gets a swatch of it before its name.
+    """
+
+    default_js = [("leaflet.groupedlayercontrol", _PLUGIN + "leaflet.groupedlayercontrol.min.js")]
+    default_css = [("leaflet.groupedlayercontrol_css", _PLUGIN + "leaflet.groupedlayercontrol.min.css")]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control.groupedLayers(
+            { {%- for name, layer in this.base_layers %}
+                {{ name|tojson }}: {{ layer.get_name() }},
+            {%- endfor %} },
+            { {%- for group, layers in this.groups %}
+                {{ group|tojson }}: { {%- for name, layer in layers %}
+                    {{ name|tojson }}: {{ layer.get_name() }},
+                {%- endfor %} },
+            {%- endfor %} },
+            {{ this.options_json }}
+        ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, base_layers: list[Layer], groups: dict[str, list[Layer]], collapsed: bool = False):
+        super().__init__()
+        self._name = "GroupedLayerControl"
+        self.base_layers = [(html_text(layer.layer_name), layer) for layer in base_layers]
+        self.groups = [
+            (html_text(group), [(_label(layer), layer) for layer in layers]) for group, layers in groups.items()
+        ]
+        self.options_json = script_json({"collapsed": collapsed, "position": "topright"})

@@ -1,0 +1,95 @@
+"""Headless Chromium through Playwright, with the network cut off.
+
+The browser is Debian's ``chromium`` (``/usr/bin/chromium``, or $GEO_CHROMIUM);
+Playwright's own browser download is not used. Where no browser is found the
+browser tests skip with the reason, unless GEO_REQUIRE_BROWSER is set (as CI
+does), which turns a missing browser into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("GEO_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def unavailable(reason: str) -> None:
+    if os.environ.get("GEO_REQUIRE_BROWSER"):
+        pytest.fail(f"browser tests required (GEO_REQUIRE_BROWSER) but {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class PageLog:
+    """What a page did: its script errors, console errors and every request it tried."""
+
+    errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def outside(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(("file:", "data:", "blob:"))]
+
+
+@contextmanager
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install '.[test]')")
+    executable = chromium_path()
+    if executable is None:
+        unavailable("no Chromium found at /usr/bin/chromium (apt-get install chromium) or $GEO_CHROMIUM")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def open_page(instance, path: Path, log: PageLog, width: int = 1400, height: int = 900):
+    """Open a local file with every network request recorded and refused."""
+    page = instance.new_page(viewport={"width": width, "height": height})
+    page.on("pageerror", lambda exc: log.errors.append(str(exc)))
+    page.on("console", lambda msg: log.console.append(msg.text) if msg.type == "error" else None)
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        log.requests.append(url)
+        if url.startswith(("file:", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            request_route.abort("internetdisconnected")
+
+    page.route("**/*", route)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("() => window.HZ && document.querySelector('.leaflet-control-layers')")
+    return page
+
+
+MAP_JS = "Object.values(window).find(v => v instanceof L.Map)"

@@ -1,0 +1,168 @@
+"""`geo build`: a self-contained, deterministic, safe map, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from geo.areas import summarise_areas
+from geo.layers import read_layer
+from geo.report import format_cell
+from geo.webmap import assets, compose
+from geo.webmap.assets import AssetError, inline_assets
+from tests.conftest import LAYERS
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">`${window.__pwned=2}`</script><script>window.__pwned=3</script>'
+
+
+@pytest.fixture(scope="module")
+def default_html(tmp_path_factory):
+    out = tmp_path_factory.mktemp("map") / "map.html"
+    layers = compose.load_map_layers()
+    compose.build_map(out, layers)
+    return out.read_text(encoding="utf-8")
+
+
+def hostile_layers(tmp_path):
+    """Copies of the shipped layers with hostile text in every property shown."""
+    paths = {}
+    for kind in ["zones", "landmarks", "enterprises"]:
+        document = json.loads((LAYERS / f"{kind}.geojson").read_text(encoding="utf-8"))
+        for i, feature in enumerate(document["features"]):
+            props = feature["properties"]
+            for key in ["name_zh", "name_en", "description_zh", "source", "category", "cluster"]:
+                if key in props:
+                    props[key] = f"{HOSTILE}#{key}{i}" if key.startswith("name") else HOSTILE
+            if kind == "zones":
+                props["industries"] = [HOSTILE]
+                props["established"] = HOSTILE
+        path = tmp_path / f"{kind}.geojson"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        paths[kind] = path
+    return paths
+
+
+def test_build_prints_the_path_and_writes_html(run, tmp_path):
+    out = tmp_path / "sub" / "map.html"
+    result = run("build", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_same_input_gives_identical_bytes(run, tmp_path):
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    run("build", "-o", first)
+    run("build", "-o", second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_page_is_self_contained(default_html):
+    assert not re.search(r"<script[^>]+src=", default_html)
+    assert not re.search(r"<link[^>]+href=", default_html)
+    assert "L.map(" in default_html and "L.Control.GroupedLayers" in default_html
+    # only what the map uses: no jQuery, Bootstrap or icon fonts
+    assert "jQuery" not in default_html and "bootstrap" not in default_html.lower()
+
+
+def test_cdn_option_links_instead(run, tmp_path, default_html):
+    out = tmp_path / "cdn.html"
+    assert run("build", "--cdn", "-o", out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>' in html
+    assert len(html) < len(default_html) / 2
+
+
+def test_an_asset_that_cannot_be_resolved_fails_the_build():
+    with pytest.raises(AssetError, match="no offline copy"):
+        inline_assets('<script src="https://example.invalid/lib.js"></script>')
+
+
+def test_stylesheet_referring_to_network_files_fails(monkeypatch):
+    monkeypatch.setitem(assets._offline_resources(), "https://x.invalid/a.css", ".a{background:url(img/a.png)}")
+    with pytest.raises(AssetError, match=r"img/a\.png"):
+        inline_assets('<link rel="stylesheet" href="https://x.invalid/a.css"/>')
+
+
+def test_statistics_come_from_the_area_code(default_html):
+    summary = summarise_areas(
+        read_layer(LAYERS / "zones.geojson"),
+        point_layers=[read_layer(LAYERS / "landmarks.geojson"), read_layer(LAYERS / "enterprises.geojson")],
+    )
+    for row in summary.rows.to_dict("records"):
+        assert f"{format_cell(row['area_km2'])} km²" in default_html
+        assert format_cell(row["area_mu"]) in default_html
+
+
+def test_english_labels(run, tmp_path):
+    out = tmp_path / "en.html"
+    assert run("build", "--lang", "en", "-o", out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Zone parts" in html and "Baishazhou Industrial Park" in html
+    assert "<title>Hengyang National High-tech Industrial Development Zone</title>" in html
+
+
+def test_hostile_text_never_reaches_the_page_as_markup(run, tmp_path):
+    paths = hostile_layers(tmp_path)
+    out = tmp_path / "hostile.html"
+    result = run(
+        "build",
+        "--zones",
+        paths["zones"],
+        "--landmarks",
+        paths["landmarks"],
+        "--enterprises",
+        paths["enterprises"],
+        "-o",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<img src=x" not in html
+    assert "window.__pwned=3</script>" not in html
+    assert "\\u0026lt;img src=x onerror" in html  # layer-control names: HTML-escaped, then JSON-escaped
+
+
+def test_failed_build_keeps_the_previous_map(run, tmp_path, write_layer):
+    out = tmp_path / "map.html"
+    assert run("build", "-o", out).exit_code == 0
+    before = out.read_bytes()
+    broken = write_layer("{not json", "zones.geojson")
+    result = run("build", "--zones", broken, "-o", out)
+    assert result.exit_code == 1
+    assert "not valid JSON" in result.output
+    assert out.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["map.html", "zones.geojson"]
+
+
+def test_error_while_rendering_keeps_the_previous_map_and_no_temp_file(run, tmp_path, monkeypatch):
+    out = tmp_path / "map.html"
+    assert run("build", "-o", out).exit_code == 0
+    before = out.read_bytes()
+
+    def explode(html: str) -> str:
+        raise AssetError("simulated failure")
+
+    monkeypatch.setattr(compose, "inline_assets", explode)
+    result = run("build", "-o", out)
+    assert result.exit_code == 1
+    assert "simulated failure" in result.output
+    assert out.read_bytes() == before
+    assert os.listdir(tmp_path) == ["map.html"]
+
+
+def test_layers_from_other_files_replace_only_those_given(run, tmp_path):
+    document = json.loads((LAYERS / "enterprises.geojson").read_text(encoding="utf-8"))
+    document["features"] = document["features"][:3]
+    path = tmp_path / "few.geojson"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "few.html"
+    assert run("build", "--enterprises", path, "-o", out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    names = [f["properties"]["name_zh"] for f in document["features"]]
+    assert all(name in html for name in names)
+    assert "衡阳娃哈哈恒枫饮料公司" not in html  # the fourth and later are gone
+    assert "平湖公园" in html  # shipped landmarks still there
