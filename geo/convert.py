@@ -1,0 +1,41 @@
+"""Converting a layer between WGS84, GCJ-02, BD-09 and any EPSG system."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo import crs
+from geo.layers import GEOJSON_SUFFIXES, read_layer, write_geojson
+from geo.output import write_with
+
+
+def convert_layer(source: str | Path, target: str | Path, from_system: str, to_system: str) -> Path:
+    """Read ``source`` (in ``from_system``) and write it to ``target`` in ``to_system``, atomically.
+
+    GeoJSON output is written without a ``crs`` member when the target is a
+    geographic system (RFC 7946); other formats carry the EPSG code they are in.
+    """
+    layer = read_layer(source, input_crs=from_system)  # now WGS84, checked
+    to_system = crs.normalise_system(to_system)
+    frame = layer.frame.drop(columns=["_label"])
+    frame = gpd.GeoDataFrame(
+        frame, geometry=crs.transform_geometries(frame.geometry.to_numpy(), "wgs84", to_system), crs=None
+    )
+    target = Path(target)
+    if target.suffix.lower() in GEOJSON_SUFFIXES and not to_system.startswith("EPSG:"):
+        return write_geojson(frame, target)
+    declared = to_system if to_system.startswith("EPSG:") else crs.WGS84
+    frame = frame.set_crs(declared, allow_override=True)
+    driver = _driver(target)
+    return write_with(target, lambda tmp: frame.to_file(tmp, engine="pyogrio", driver=driver, layer=target.stem))
+
+
+def _driver(path: Path) -> str:
+    # Single-file formats only: a Shapefile's sidecar files cannot be renamed into place atomically.
+    drivers = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".kml": "KML"}
+    try:
+        return drivers[path.suffix.lower()]
+    except KeyError:
+        raise ValueError(f"{path}: cannot write this format; name the output .geojson, .gpkg or .kml") from None
