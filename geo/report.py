@@ -33,7 +33,7 @@ def format_cell(value: Any, decimals: int = 2) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.{decimals}f}"
+        return f"{round(value, decimals) + 0.0:,.{decimals}f}"  # + 0.0: no "-0.00"
     return str(value)
 
 
