@@ -56,6 +56,40 @@ def write_layer(tmp_path):
     return write
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium for the browser tests (skips, or fails under GEO_REQUIRE_BROWSER, without one)."""
+    from tests.browser import browser
+
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture
+def open_map(chromium):
+    """Open map files in new pages, offline; returns (page, log); pages close after the test."""
+    from tests.browser import PageLog, open_page
+
+    pages = []
+
+    def opener(path: Path):
+        log = PageLog()
+        page = open_page(chromium, path, log)
+        pages.append(page)
+        return page, log
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def build_default_map(folder: Path, **options) -> Path:
+    """The shipped layers built into ``folder/map.html`` with ``compose.build_map`` options."""
+    from geo.webmap import compose
+
+    return compose.build_map(folder / "map.html", compose.load_map_layers(), **options)
+
+
 def load_script(name: str):
     """Import one of data/'s derivation scripts as a module."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "data" / f"{name}.py")

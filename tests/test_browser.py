@@ -9,7 +9,8 @@ import pytest
 
 from geo.report import format_cell
 from geo.webmap import compose
-from tests.browser import MAP_JS, PageLog, browser, open_page
+from tests.browser import MAP_JS
+from tests.conftest import build_default_map
 from tests.test_map import HOSTILE, hostile_layers
 
 pytestmark = pytest.mark.browser
@@ -18,24 +19,13 @@ TILE_HOSTS = re.compile(r"^https://([a-z0-9-]+\.)*(tile\.openstreetmap\.org|is\.
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
 def default_map(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "map.html"
-    compose.build_map(out, compose.load_map_layers())
-    return out
+    return build_default_map(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture
-def page(chromium, default_map):
-    log = PageLog()
-    page = open_page(chromium, default_map, log)
-    yield page, log
-    page.close()
+def page(open_map, default_map):
+    return open_map(default_map)
 
 
 def drawn_paths(page) -> int:
@@ -136,25 +126,21 @@ def test_map_opens_fitted_to_the_zones(page):
     assert inside
 
 
-def test_hostile_names_show_as_text_and_run_nothing(chromium, tmp_path):
+def test_hostile_names_show_as_text_and_run_nothing(open_map, tmp_path):
     paths = hostile_layers(tmp_path)
     out = tmp_path / "hostile.html"
     layers = compose.load_map_layers(paths["zones"], paths["landmarks"], paths["enterprises"])
     compose.build_map(out, layers)
-    log = PageLog()
-    page = open_page(chromium, out, log)
-    try:
-        labels = overlay_labels(page)
-        assert any(label.startswith(HOSTILE) for label in labels)
-        assert page.evaluate("() => window.__pwned") is None
-        assert page.locator("img[src=x]").count() == 0
-        assert HOSTILE in page.locator(".hz-stats").inner_text()
-        assert HOSTILE in page.locator(".hz-legend").text_content()
-        page.locator(".hz-search input").fill("onerror")
-        assert page.locator(".hz-results button").count() > 0
-        page.locator(".hz-results button").first.click()
-        assert HOSTILE in page.locator(".leaflet-popup-content").inner_text()
-        assert page.evaluate("() => window.__pwned") is None
-        assert log.errors == []
-    finally:
-        page.close()
+    page, log = open_map(out)
+    labels = overlay_labels(page)
+    assert any(label.startswith(HOSTILE) for label in labels)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("img[src=x]").count() == 0
+    assert HOSTILE in page.locator(".hz-stats").inner_text()
+    assert HOSTILE in page.locator(".hz-legend").text_content()
+    page.locator(".hz-search input").fill("onerror")
+    assert page.locator(".hz-results button").count() > 0
+    page.locator(".hz-results button").first.click()
+    assert HOSTILE in page.locator(".leaflet-popup-content").inner_text()
+    assert page.evaluate("() => window.__pwned") is None
+    assert log.errors == []

@@ -37,6 +37,13 @@ from geo.cli import options
     help="Language of the map's labels.",
 )
 @click.option(
+    "--tianditu-key",
+    envvar="TIANDITU_KEY",
+    default=None,
+    help="Tianditu key (or $TIANDITU_KEY): adds Tianditu's vector and imagery base layers. "
+    "It is written into the page.",
+)
+@click.option(
     "--cdn",
     is_flag=True,
     help="Link Leaflet and plugins from their CDNs instead of inlining them (smaller file, needs the network).",
@@ -51,10 +58,11 @@ def command(
     districts: str | None,
     lang: str,
     cdn: bool,
+    tianditu_key: str | None,
     input_crs: str | None,
 ) -> None:
     from geo import paths
     from geo.webmap.compose import build_map, load_map_layers
 
     layers = load_map_layers(zones, landmarks, enterprises, districts, input_crs=input_crs)
-    click.echo(build_map(out or paths.DEFAULT_MAP, layers, lang=lang, cdn=cdn))
+    click.echo(build_map(out or paths.DEFAULT_MAP, layers, lang=lang, cdn=cdn, tianditu_key=tianditu_key))

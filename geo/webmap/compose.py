@@ -24,10 +24,11 @@ from geo.layers import Layer, read_layer, to_feature_collection
 from geo.output import write_text
 from geo.report import format_cell
 from geo.webmap.assets import Runtime, inline_assets
+from geo.webmap.basemaps import BaseLayer, base_maps
 from geo.webmap.control import Legend, Search, StatsPanel
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl
-from geo.webmap.layers import BlankBase, PointLayer, PolygonLayer
+from geo.webmap.layers import PointLayer, PolygonLayer
 
 _LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/"
 _FALLBACK_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
@@ -276,8 +277,11 @@ def _stats_spec(summary: AreaSummary, layers: MapLayers, lang: str) -> dict:
     }
 
 
-def compose_map(layers: MapLayers, lang: str = "zh") -> Figure:
-    """The map as a folium element tree (not yet rendered)."""
+def compose_map(layers: MapLayers, lang: str = "zh", tianditu_key: str | None = None) -> Figure:
+    """The map as a folium element tree (not yet rendered).
+
+    Tianditu's base layers are offered only with a key (it is written into the page).
+    """
     words = LABELS[lang]
     vocabulary = _vocabulary()
     summary = summarise_areas(layers.zones, point_layers=[layers.landmarks, layers.enterprises])
@@ -295,9 +299,8 @@ def compose_map(layers: MapLayers, lang: str = "zh") -> Figure:
     figure.add_child(fmap, name="map")
     fmap.add_child(Runtime(), name="runtime")
 
-    osm = folium.TileLayer("OpenStreetMap", name=words["osm"], show=True)
-    blank = BlankBase(words["no_tiles"])
-    for base in (osm, blank):
+    bases = [BaseLayer(base, lang, show=(i == 0)) for i, base in enumerate(base_maps(tianditu_key))]
+    for base in bases:
         fmap.add_child(base)
 
     zone_colors = vocabulary.get("zone_colors", {})
@@ -341,7 +344,7 @@ def compose_map(layers: MapLayers, lang: str = "zh") -> Figure:
     }
     if context:
         groups[words["context"]] = context
-    fmap.add_child(GroupedLayerControl([osm, blank], groups), name="layer_control")
+    fmap.add_child(GroupedLayerControl(bases, groups), name="layer_control")
     fmap.add_child(StatsPanel(_stats_spec(summary, layers, lang)), name="stats")
     fmap.add_child(
         Legend(
@@ -403,7 +406,9 @@ def render_map(figure: Figure, cdn: bool = False) -> str:
     return html if cdn else inline_assets(html)
 
 
-def build_map(out: str | Path, layers: MapLayers, lang: str = "zh", cdn: bool = False) -> Path:
+def build_map(
+    out: str | Path, layers: MapLayers, lang: str = "zh", cdn: bool = False, tianditu_key: str | None = None
+) -> Path:
     """Compose, render and write the map atomically; return its path."""
-    html = render_map(compose_map(layers, lang), cdn=cdn)
+    html = render_map(compose_map(layers, lang, tianditu_key), cdn=cdn)
     return write_text(out, html)

@@ -1,4 +1,4 @@
-"""Map layers drawn by the runtime: polygons with ready cards, and columnar points."""
+"""Overlays drawn by the runtime: polygons with ready cards, and columnar points."""
 
 from __future__ import annotations
 
@@ -74,19 +74,3 @@ class PointLayer(Layer):
         self.data_json = script_json(data)
         self.style_json = script_json(style)
         self.card_json = script_json(card)
-
-
-class BlankBase(Layer):
-    """A base layer with no tiles: the map reads without any network."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, name: str, show: bool = False):
-        super().__init__(name=name, overlay=False, show=show)
-        self._name = "BlankBase"

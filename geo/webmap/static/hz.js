@@ -113,6 +113,69 @@
     };
   }
 
+  /* GCJ-02 ("Mars coordinates"): the published formula, as geo/crs.py has it. */
+  HZ.wgs84ToGcj02 = function (lon, lat) {
+    if (lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271) return [lon, lat];
+    var a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI;
+    var x = lon - 105.0, y = lat - 35.0, sq = Math.sqrt(Math.abs(x));
+    var waves = (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    var dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sq + waves;
+    dlat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+    dlat += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+    var dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sq + waves;
+    dlon += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+    dlon += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+    var radlat = lat / 180.0 * PI, magic = 1 - ee * Math.sin(radlat) * Math.sin(radlat), sqrtmagic = Math.sqrt(magic);
+    dlat = dlat * 180.0 / ((a * (1 - ee)) / (magic * sqrtmagic) * PI);
+    dlon = dlon * 180.0 / (a / sqrtmagic * Math.cos(radlat) * PI);
+    return [lon + dlon, lat + dlat];
+  };
+
+  /* GCJ-02 tiles go in their own pane, shifted by the offset at the map's
+   * centre: the tile showing GCJ-02 point g(p) is drawn where WGS84 point p
+   * is, so the overlays (and the stored data) never move. */
+  function gcjPane(map) {
+    var pane = map.getPane("hzGcjTiles");
+    if (pane) return pane;
+    pane = map.createPane("hzGcjTiles");
+    pane.style.zIndex = 200;
+    function shift() {
+      var centre = map.getCenter(), zoom = map.getZoom();
+      var g = HZ.wgs84ToGcj02(centre.lng, centre.lat);
+      var d = map.project(centre, zoom).subtract(map.project(L.latLng(g[1], g[0]), zoom));
+      pane.style.transform = "translate(" + d.x + "px," + d.y + "px)";
+      pane.dataset.shiftX = d.x;
+      pane.dataset.shiftY = d.y;
+    }
+    map.on("move zoom viewreset", shift);
+    shift();
+    return pane;
+  }
+
+  var GcjTileLayer = L.TileLayer.extend({
+    onAdd: function (map) {
+      gcjPane(map);
+      L.TileLayer.prototype.onAdd.call(this, map);
+    },
+    _getTiledPixelBounds: function (center) {
+      // Load a margin of tiles so the shift never uncovers an edge.
+      var bounds = L.TileLayer.prototype._getTiledPixelBounds.call(this, center);
+      var margin = L.point(256, 256);
+      return L.bounds(bounds.min.subtract(margin), bounds.max.add(margin));
+    },
+  });
+
+  HZ.baseLayer = function (spec) {
+    var group = L.layerGroup();
+    spec.tiles.forEach(function (t) {
+      var options = { subdomains: t.subdomains || "abc", attribution: t.attribution, maxZoom: t.maxZoom };
+      if (spec.gcj02) options.pane = "hzGcjTiles";
+      group.addLayer(spec.gcj02 ? new GcjTileLayer(t.url, options) : L.tileLayer(t.url, options));
+    });
+    group.baseKey = spec.key;
+    return group;
+  };
+
   /* A control holding any element, at a corner of the map. */
   function panel(map, position, className, build) {
     var Control = L.Control.extend({
