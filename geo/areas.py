@@ -16,6 +16,7 @@ import shapely
 
 from geo.layers import Layer
 from geo.measure import UNITS, geodesic_area_m2
+from geo.problems import InputError, Problem
 
 NAME_FIELDS = ("name_zh", "name", "name_en", "NAME", "Name")
 
@@ -49,12 +50,24 @@ def count_inside(polygons: np.ndarray, points: np.ndarray) -> np.ndarray:
     return np.bincount(polygon_index, minlength=len(polygons))
 
 
+def require_polygons(layer: Layer) -> None:
+    """Raise InputError naming each feature that is not a polygon: its area would silently be 0."""
+    types = layer.frame.geom_type.to_numpy()
+    wrong = ~np.isin(types, ["Polygon", "MultiPolygon"])
+    if wrong.any():
+        raise InputError(
+            Problem(str(layer.path), f"is a {t}; areas need Polygon or MultiPolygon features", str(label))
+            for t, label in zip(types[wrong], layer.labels.to_numpy()[wrong], strict=True)
+        )
+
+
 def summarise_areas(
     layer: Layer,
     by: str | None = None,
     point_layers: Sequence[Layer] = (),
 ) -> AreaSummary:
     """Areas of a polygon layer's features (or of groups of them, with ``by``)."""
+    require_polygons(layer)
     frame = layer.frame
     area_m2 = geodesic_area_m2(frame.geometry.to_numpy())
     rows = pd.DataFrame(

@@ -7,17 +7,16 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo import crs
-from geo.layers import GEOJSON_SUFFIXES, read_layer, write_geojson
+from geo.layers import GEOJSON_SUFFIXES, Layer, write_geojson
 from geo.output import write_with
 
 
-def convert_layer(source: str | Path, target: str | Path, from_system: str, to_system: str) -> Path:
-    """Read ``source`` (in ``from_system``) and write it to ``target`` in ``to_system``, atomically.
+def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
+    """Write a layer (read into WGS84) to ``target`` in ``to_system``, atomically.
 
     GeoJSON output is written without a ``crs`` member when the target is a
     geographic system (RFC 7946); other formats carry the EPSG code they are in.
     """
-    layer = read_layer(source, input_crs=from_system)  # now WGS84, checked
     to_system = crs.normalise_system(to_system)
     frame = layer.frame.drop(columns=["_label"])
     frame = gpd.GeoDataFrame(

@@ -69,30 +69,37 @@ def read_layer(
     path: str | Path,
     kind: str | None = None,
     input_crs: str | None = None,
+    repair: bool = False,
 ) -> Layer:
     """Read and check a layer; raise InputError listing every error found."""
-    layer, problems = load_layer(path, kind, input_crs)
+    layer, problems = load_layer(path, kind, input_crs, repair)
     if errors(problems) or layer is None:
         raise InputError(errors(problems) or problems)
     return layer
 
 
-def check_layer(path: str | Path, kind: str | None = None, input_crs: str | None = None) -> list[Problem]:
+def check_layer(
+    path: str | Path, kind: str | None = None, input_crs: str | None = None, repair: bool = False
+) -> list[Problem]:
     """Every problem in a layer, errors and warnings; never raises for bad input."""
-    return load_layer(path, kind, input_crs)[1]
+    return load_layer(path, kind, input_crs, repair)[1]
 
 
 def load_layer(
-    path: str | Path, kind: str | None = None, input_crs: str | None = None
+    path: str | Path, kind: str | None = None, input_crs: str | None = None, repair: bool = False
 ) -> tuple[Layer | None, list[Problem]]:
-    """Read a layer and check it; the layer is None when it could not be read."""
+    """Read a layer and check it; the layer is None when it could not be read.
+
+    With ``repair``, invalid polygons are fixed with shapely's make_valid and
+    each fix is reported as a warning with the area before and after.
+    """
     path = Path(path)
     layer_kind = kind_of(path, kind)
     source = crs.normalise_system(input_crs) if input_crs else None
     if not path.exists():
         return None, [Problem(str(path), "no such file")]
-    if path.is_dir() and path.suffix.lower() in GEOJSON_SUFFIXES:
-        return None, [Problem(str(path), "is a directory, not a GeoJSON file")]
+    if path.is_dir():
+        return None, [Problem(str(path), "is a directory, not a layer file")]
     if path.suffix.lower() in GEOJSON_SUFFIXES:
         frame, problems = _read_geojson(path)
         declared = None
@@ -102,6 +109,8 @@ def load_layer(
         return None, problems
     frame, more = _to_wgs84(frame, path, source or declared)
     problems += more
+    if repair:
+        problems += _repair(frame, path)
     problems += _check_frame(frame, path, layer_kind, reported=set(problems_features(problems)))
     frame = frame.set_crs(crs.WGS84, allow_override=True)
     warnings = [p for p in problems if not p.is_error]
@@ -350,18 +359,66 @@ def _check_frame(frame: gpd.GeoDataFrame, path: Path, kind: Kind | None, reporte
         )
 
     problems += _coordinate_problems(geoms, labels, name, reported)
-    polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
-    reasons = np.where(polygonal, shapely.is_valid_reason(geoms), "Valid Geometry")
-    invalid = reasons != "Valid Geometry"
+    polygonal = np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS)
+    reasons = np.where(polygonal, shapely.is_valid_reason(geoms), _VALID)
+    zero = polygonal & (shapely.area(geoms) == 0)
+    add(
+        zero,
+        lambda row: (
+            f"polygon has zero area ({reasons[row]}): a bowtie, spike or collapsed ring "
+            "would drop out of the area statistics; fix the boundary"
+        ),
+    )
+    invalid = (reasons != _VALID) & ~zero
     add(
         invalid,
         lambda row: f"invalid polygon: {reasons[row]}; fix the boundary (or --repair applies shapely's make_valid)",
     )
-    zero = polygonal & ~invalid & (shapely.area(geoms) == 0)
-    add(zero, "polygon has zero area")
 
     if kind is not None:
         problems += _property_problems(frame, labels, name, kind)
+    return problems
+
+
+_POLYGONAL_IDS = [shapely.GeometryType.POLYGON.value, shapely.GeometryType.MULTIPOLYGON.value]
+_VALID = "Valid Geometry"
+
+
+def _repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:
+    """Fix invalid polygons in place with make_valid, keeping their polygonal parts; say so for each."""
+    from geo.measure import geodesic_area_m2
+
+    geoms = frame.geometry.to_numpy().copy()
+    polygonal = np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS)
+    invalid = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))
+    if len(invalid) == 0:
+        return []
+    reasons = shapely.is_valid_reason(geoms[invalid])
+    fixed = shapely.make_valid(geoms[invalid])
+    parts = [
+        shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+        for g in fixed
+    ]
+    before = geodesic_area_m2(geoms[invalid]) / 1e6
+    after = geodesic_area_m2(np.array(parts, dtype=object)) / 1e6
+    problems = []
+    for row, reason, polygon, old, new in zip(invalid, reasons, parts, before, after, strict=True):
+        label = str(frame["_label"].iloc[row])
+        if polygon.is_empty:
+            problems.append(
+                Problem(str(path), f"make_valid leaves no area ({reason}): a spike or collapsed ring?", label)
+            )
+            continue
+        geoms[row] = polygon
+        problems.append(
+            Problem(
+                str(path),
+                f"repaired with make_valid ({reason}): area {old:.6g} km2 as drawn, {new:.6g} km2 repaired",
+                label,
+                "warning",
+            )
+        )
+    frame.geometry = geoms
     return problems
 
 

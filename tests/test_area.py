@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import geopandas as gpd
-import numpy as np
 import pytest
 import shapely
 from pyproj import Geod, Transformer
@@ -16,6 +15,7 @@ from geo.areas import summarise_areas
 from geo.areas_report import render_summary
 from geo.layers import read_layer
 from geo.measure import UNITS, convert_area
+from geo.problems import InputError
 from geo.report import display_width
 from tests.conftest import feature, feature_collection, polygon
 
@@ -213,8 +213,12 @@ def test_help_does_not_import_geopandas():
     assert "validate" in out and "area" in out and "build" in out
 
 
-def test_zero_area_total_does_not_divide_by_zero(write_layer):
+def test_points_are_refused_rather_than_measured_as_zero(write_layer):
     path = write_layer(feature_collection([feature({"type": "Point", "coordinates": [112.6, 26.9]}, id="p")]))
-    summary = summarise_areas(read_layer(path))
-    assert summary.total["area_m2"] == 0
-    assert np.isnan(summary.rows["share_pct"].iloc[0])
+    with pytest.raises(InputError, match="is a Point; areas need Polygon or MultiPolygon"):
+        summarise_areas(read_layer(path))
+
+
+def test_empty_layer_has_zero_total(write_layer):
+    summary = summarise_areas(read_layer(write_layer(feature_collection([]))))
+    assert summary.total["area_m2"] == 0 and summary.rows.empty

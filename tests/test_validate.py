@@ -50,7 +50,7 @@ BROKEN = [
     (
         "bowtie",
         [zone("a", polygon([[[112.60, 26.85], [112.61, 26.86], [112.61, 26.85], [112.60, 26.86], [112.60, 26.85]]]))],
-        "invalid polygon: Self-intersection",
+        "zero area (Self-intersection",
         "a",
     ),
     (

@@ -36,6 +36,7 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
 )
 @options.output_format
 @options.input_crs
+@options.repair
 @options.reports_errors
 def command(
     layers: tuple[str, ...],
@@ -44,11 +45,11 @@ def command(
     count_layers: tuple[str, ...],
     fmt: str,
     input_crs: str | None,
+    repair: bool,
 ) -> None:
     from geo import paths
     from geo.areas import summarise_areas
     from geo.areas_report import render_summary
-    from geo.layers import read_layer
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]
@@ -59,8 +60,9 @@ def command(
     if not layers:
         layers = (str(paths.ZONES),)
         count_layers = count_layers or (str(paths.LANDMARKS), str(paths.ENTERPRISES))
-    points = [read_layer(p) for p in count_layers]
+    points = [options.read(p) for p in count_layers]
     summaries = [
-        (path, summarise_areas(read_layer(path, input_crs=input_crs), by=by, point_layers=points)) for path in layers
+        (path, summarise_areas(options.read(path, None, input_crs, repair), by=by, point_layers=points))
+        for path in layers
     ]
     click.echo(render_summary(summaries, fmt, chosen))

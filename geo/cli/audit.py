@@ -36,12 +36,11 @@ def command(
 ) -> None:
     from geo import paths, report
     from geo.audit import AGREES, RECORDED, audit, load_claims
-    from geo.layers import read_layer
 
     findings = audit(
         load_claims(claims or paths.CLAIMS),
-        read_layer(zones or paths.ZONES, "zones", input_crs if zones else None),
-        read_layer(landmarks or paths.LANDMARKS, "landmarks", input_crs if landmarks else None),
+        options.read(zones or paths.ZONES, "zones", input_crs if zones else None),
+        options.read(landmarks or paths.LANDMARKS, "landmarks", input_crs if landmarks else None),
     )
     if measurable:
         findings = [f for f in findings if f.verdict != RECORDED]

@@ -49,6 +49,7 @@ from geo.cli import options
     help="Link Leaflet and plugins from their CDNs instead of inlining them (smaller file, needs the network).",
 )
 @options.input_crs
+@options.repair
 @options.reports_errors
 def command(
     out: str | None,
@@ -60,9 +61,11 @@ def command(
     cdn: bool,
     tianditu_key: str | None,
     input_crs: str | None,
+    repair: bool,
 ) -> None:
     from geo import paths
     from geo.webmap.compose import build_map, load_map_layers
 
-    layers = load_map_layers(zones, landmarks, enterprises, districts, input_crs=input_crs)
+    layers = load_map_layers(zones, landmarks, enterprises, districts, input_crs=input_crs, repair=repair)
+    options.show_warnings(*(layer for layer in vars(layers).values() if layer is not None))
     click.echo(build_map(out or paths.DEFAULT_MAP, layers, lang=lang, cdn=cdn, tianditu_key=tianditu_key))

@@ -33,8 +33,9 @@ from geo.cli import options
     callback=options.coordinate_system,
     help="System of the output: wgs84, gcj02, bd09 or EPSG:<code>.",
 )
+@options.repair
 @options.reports_errors
-def command(source: str, target: str, from_system: str, to_system: str) -> None:
+def command(source: str, target: str, from_system: str, to_system: str, repair: bool) -> None:
     from geo.convert import convert_layer
 
-    click.echo(convert_layer(source, target, from_system, to_system))
+    click.echo(convert_layer(options.read(source, None, from_system, repair), target, to_system))

@@ -32,6 +32,28 @@ input_crs = click.option(
     "GCJ-02 and BD-09 cannot be told from the numbers: say so here.",
 )
 
+repair = click.option(
+    "--repair",
+    is_flag=True,
+    help="Fix invalid polygons with shapely's make_valid, reporting each fix with its area before and after.",
+)
+
+
+def read(path: str, kind: str | None = None, input_crs: str | None = None, repair: bool = False) -> Any:
+    """Read a layer for a command, its warnings shown on stderr (a repair is never silent)."""
+    from geo.layers import read_layer
+
+    layer = read_layer(path, kind, input_crs, repair)
+    show_warnings(layer)
+    return layer
+
+
+def show_warnings(*layers: Any) -> None:
+    for layer in layers:
+        for problem in layer.warnings:
+            click.echo(str(problem), err=True)
+
+
 debug = click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
 
 output_format = click.option(

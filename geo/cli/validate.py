@@ -22,15 +22,16 @@ KINDS = ["zones", "landmarks", "enterprises", "districts"]
 @click.argument("layers", nargs=-1, type=click.Path(dir_okay=True))
 @click.option("--kind", type=click.Choice(KINDS), help="Check every LAYER as this kind.")
 @options.input_crs
+@options.repair
 @options.reports_errors
-def command(layers: tuple[str, ...], kind: str | None, input_crs: str | None) -> None:
+def command(layers: tuple[str, ...], kind: str | None, input_crs: str | None, repair: bool) -> None:
     from geo import paths
     from geo.layers import check_layer
 
     targets = layers or tuple(str(paths.LAYERS / f"{k}.geojson") for k in KINDS)
     found_errors = False
     for target in targets:
-        problems = check_layer(target, kind, input_crs)
+        problems = check_layer(target, kind, input_crs, repair)
         for problem in problems:
             click.echo(str(problem), err=problem.is_error)
         found_errors |= any(p.is_error for p in problems)

@@ -57,13 +57,14 @@ def load_map_layers(
     enterprises: str | Path | None = None,
     districts: str | Path | None = None,
     input_crs: str | None = None,
+    repair: bool = False,
 ) -> MapLayers:
-    """Read the given layers (``input_crs`` applies to these) and the shipped ones for the rest."""
+    """Read the given layers (``input_crs`` and ``repair`` apply to these) and the shipped ones for the rest."""
 
     def read(given: str | Path | None, shipped: Path, kind: str) -> Layer:
         if given is None:
             return read_layer(shipped, kind)
-        return read_layer(given, kind, input_crs)
+        return read_layer(given, kind, input_crs, repair)
 
     return MapLayers(
         zones=read(zones, paths.ZONES, "zones"),
