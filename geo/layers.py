@@ -1,19 +1,15 @@
 """Reading, checking and writing layers.
 
-GeoJSON, the project's own format, is read strictly by a reader of our own:
-GDAL is lenient with it in ways that hurt later (it reads a NaN coordinate, a
-string coordinate as a null geometry, a bare geometry as a layer, wrongly
-cased types), and every such problem must be reported with the feature it is
-in. Every other format pyogrio reads (Shapefile, GeoPackage, KML, ...) goes
-through pyogrio. Both paths end in the same vectorised checks on a
-GeoDataFrame in WGS84.
+GeoJSON, the project's own format, is read strictly by ``geo.geojson``; every
+other format pyogrio reads (Shapefile, GeoPackage, KML, ...) goes through
+pyogrio. Both paths end in the same vectorised checks on a GeoDataFrame in
+WGS84, each problem naming the file and the feature.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,23 +20,13 @@ import pandas as pd
 import shapely
 
 from geo import crs
+from geo.geojson import read_geojson, short
+from geo.memory import collector_paused
 from geo.problems import InputError, Problem, errors
 from geo.schema import Kind, kind_of
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
-MAX_GEOJSON_BYTES = 1 << 30
 COORDINATE_DECIMALS = 6  # about 0.1 m: far below any accuracy_m here
-
-# The nesting depth of each GeoJSON geometry type's coordinates above a position.
-_COORDINATE_DEPTH = {
-    "Point": 0,
-    "MultiPoint": 1,
-    "LineString": 1,
-    "MultiLineString": 2,
-    "Polygon": 2,
-    "MultiPolygon": 3,
-}
-_GEOJSON_TYPES = {t.lower(): t for t in [*_COORDINATE_DEPTH, "GeometryCollection", "Feature", "FeatureCollection"]}
 
 # China's extent with a margin; a point outside it is probably a mistake here.
 _CHINA_BOX = (73.0, 18.0, 135.5, 53.6)
@@ -93,7 +79,11 @@ def load_layer(
     With ``repair``, invalid polygons are fixed with shapely's make_valid and
     each fix is reported as a warning with the area before and after.
     """
-    path = Path(path)
+    with collector_paused():
+        return _load(Path(path), kind, input_crs, repair)
+
+
+def _load(path: Path, kind: str | None, input_crs: str | None, repair: bool) -> tuple[Layer | None, list[Problem]]:
     layer_kind = kind_of(path, kind)
     source = crs.normalise_system(input_crs) if input_crs else None
     if not path.exists():
@@ -101,7 +91,7 @@ def load_layer(
     if path.is_dir():
         return None, [Problem(str(path), "is a directory, not a layer file")]
     if path.suffix.lower() in GEOJSON_SUFFIXES:
-        frame, problems = _read_geojson(path)
+        frame, problems = read_geojson(path)
         declared = None
     else:
         frame, declared, problems = _read_with_pyogrio(path)
@@ -121,178 +111,8 @@ def problems_features(problems: list[Problem]) -> list[str]:
     return [p.feature for p in problems if p.feature and p.is_error]
 
 
-# -- GeoJSON ------------------------------------------------------------------
-
-
-def _read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
-    name = str(path)
-    size = path.stat().st_size
-    if size == 0:
-        return None, [Problem(name, "empty file; expected a GeoJSON FeatureCollection")]
-    if size > MAX_GEOJSON_BYTES:
-        return None, [
-            Problem(
-                name,
-                f"{size / 2**20:.0f} MiB is over the {MAX_GEOJSON_BYTES >> 20} MiB limit for GeoJSON; use a GeoPackage",
-            )
-        ]
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                name,
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                "GeoJSON must be UTF-8: re-save it as UTF-8 (a GBK file: iconv -f GBK -t UTF-8)",
-            )
-        ]
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        return None, [Problem(name, "nested too deeply to be GeoJSON")]
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        reason = "ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
-        return None, [Problem(name, f"not valid JSON: {reason} at {where}")]
-    problem = _collection_problem(document)
-    if problem:
-        return None, [Problem(name, problem)]
-    return _features_frame(document["features"], name)
-
-
-def _collection_problem(document: Any) -> str | None:
-    if not isinstance(document, dict):
-        return f"expected a GeoJSON FeatureCollection object, found a JSON {type(document).__name__}"
-    kind = document.get("type")
-    if kind == "FeatureCollection":
-        if not isinstance(document.get("features"), list):
-            return "FeatureCollection has no 'features' list"
-        return None
-    if not isinstance(kind, str):
-        return "no 'type' member; expected a GeoJSON FeatureCollection"
-    proper = _GEOJSON_TYPES.get(kind.lower())
-    if proper == "FeatureCollection":
-        return f"type is {kind!r}; GeoJSON types are case-sensitive: write 'FeatureCollection'"
-    if proper:
-        return f"a bare {proper}, not a FeatureCollection; wrap it in a FeatureCollection"
-    return f"type {kind!r} is not GeoJSON; expected a FeatureCollection"
-
-
-def _label(feature: Any, index: int) -> str:
-    if isinstance(feature, dict):
-        props = feature.get("properties")
-        for candidate in ((props or {}).get("id") if isinstance(props, dict) else None, feature.get("id")):
-            if isinstance(candidate, (str, int)) and not isinstance(candidate, bool) and str(candidate).strip():
-                return str(candidate)
-    return f"#{index}"
-
-
-def _features_frame(features: list[Any], name: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    problems: list[Problem] = []
-    labels, records, geometries = [], [], []
-    point_rows, point_xy = [], []
-    for index, feature in enumerate(features):
-        label = _label(feature, index)
-        labels.append(label)
-        props, geometry, problem = _feature_parts(feature)
-        records.append(props)
-        geometries.append(None)
-        if problem:
-            problems.append(Problem(name, problem, label))
-        elif geometry is not None and geometry["type"] == "Point":
-            point_rows.append(index)
-            point_xy.append(geometry["coordinates"][:2])
-        elif geometry is not None:
-            geometries[index] = shapely.geometry.shape(geometry)
-    geoms = np.array(geometries, dtype=object)
-    if point_rows:
-        geoms[np.array(point_rows)] = shapely.points(np.array(point_xy, dtype=float))
-    frame = gpd.GeoDataFrame(
-        pd.DataFrame.from_records(records, index=range(len(records))), geometry=gpd.GeoSeries(geoms)
-    )
-    frame["_label"] = labels
-    return frame, problems
-
-
-def _feature_parts(feature: Any) -> tuple[dict, dict | None, str | None]:
-    """Split a feature into (properties, geometry); the third item says what is wrong."""
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        found = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
-        return {}, None, f"is not a GeoJSON Feature (type {found!r})"
-    props = feature.get("properties")
-    if props is None:
-        props = {}
-    if not isinstance(props, dict):
-        return {}, None, "'properties' must be an object or null"
-    geometry = feature.get("geometry")
-    if geometry is None:
-        return props, None, None  # reported, with the kind's rules, by _check_frame
-    if not isinstance(geometry, dict):
-        return props, None, "'geometry' must be an object or null"
-    kind = geometry.get("type")
-    if kind not in _COORDINATE_DEPTH:
-        proper = _GEOJSON_TYPES.get(str(kind).lower())
-        if proper and proper != kind:
-            return (
-                props,
-                None,
-                f"geometry type {kind!r} is wrongly cased; GeoJSON types are case-sensitive: {proper!r}",
-            )
-        return props, None, f"geometry type {kind!r} is not supported"
-    problem = _coordinates_problem(geometry.get("coordinates"), kind)
-    return props, (None if problem else geometry), problem
-
-
-def _coordinates_problem(coords: Any, kind: str) -> str | None:
-    if coords is None:
-        return f"{kind} has no 'coordinates'"
-    problem = _nested_problem(coords, _COORDINATE_DEPTH[kind])
-    if problem:
-        return f"{kind} {problem}"
-    if kind in ("LineString",) and len(coords) < 2:
-        return "LineString has fewer than 2 positions"
-    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
-    for polygon in polygons:
-        if not polygon:
-            return f"{kind} has an empty polygon"
-        for ring_no, ring in enumerate(polygon):
-            which = "outer ring" if ring_no == 0 else f"hole {ring_no}"
-            if len(ring) < 4:
-                return f"{kind} {which} has {len(ring)} positions; a ring needs at least 4 (the first repeated last)"
-            if list(ring[0][:2]) != list(ring[-1][:2]):
-                return f"{kind} {which} is not closed: it starts at {ring[0][:2]} and ends at {ring[-1][:2]}"
-    return None
-
-
-def _nested_problem(value: Any, depth: int) -> str | None:
-    if depth == 0:
-        return _position_problem(value)
-    if not isinstance(value, list):
-        return f"coordinates are not nested as the type requires (found {type(value).__name__})"
-    for item in value:
-        problem = _nested_problem(item, depth - 1)
-        if problem:
-            return problem
-    return None
-
-
-def _position_problem(position: Any) -> str | None:
-    if not isinstance(position, list) or not 2 <= len(position) <= 3:
-        return f"position {_short(position)} is not [longitude, latitude]"
-    for value in position:
-        if isinstance(value, str):
-            return f"coordinate {value!r} is a string, not a number"
-        if not isinstance(value, numbers.Real) or isinstance(value, bool):
-            return f"coordinate {_short(value)} is not a number"
-        if not math.isfinite(value):
-            return f"coordinate {value} is not a finite number"
-    return None
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, allow_nan=True, default=str)
-    return text if len(text) <= 40 else text[:37] + "..."
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 # -- other formats ------------------------------------------------------------
@@ -483,27 +303,24 @@ def _property_problems(frame: pd.DataFrame, labels: np.ndarray, name: str, kind:
                     Problem(name, f"no feature has the required property {spec.name!r} ({kind.name} layer)")
                 )
             continue
-        for row, value in enumerate(frame[spec.name].tolist()):
-            if not spec.accepts(value):
-                found = (
-                    "missing"
-                    if value is None or (isinstance(value, float) and math.isnan(value))
-                    else f"{_short(value)}"
+        column = frame[spec.name]
+        for row in np.flatnonzero(~spec.valid(column)):
+            value = column.iloc[row]
+            found = "missing" if _is_null(value) else short(value)
+            problems.append(
+                Problem(
+                    name,
+                    f"property {spec.name!r} must be {spec.describe()}, found {found}",
+                    str(labels[row]),
                 )
-                problems.append(
-                    Problem(
-                        name,
-                        f"property {spec.name!r} must be {spec.describe()}, found {found}",
-                        str(labels[row]),
-                    )
-                )
+            )
     if "id" in frame.columns:
         ids = frame["id"]
-        duplicated = ids.notna() & ids.duplicated(keep="first")
+        duplicated = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
         first = {}
-        for row, value in enumerate(ids.tolist()):
+        for row, value in enumerate(ids.tolist() if duplicated.any() else []):
             first.setdefault(value, row)
-        for row in np.flatnonzero(duplicated.to_numpy()):
+        for row in np.flatnonzero(duplicated):
             value = ids.iloc[row]
             problems.append(Problem(name, f"duplicate id {value!r} (also feature #{first[value]})", f"#{row}"))
     return problems

@@ -6,11 +6,12 @@ A kind is named by the layer's role (``zones``, ``landmarks``, ``enterprises``,
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 POINT = ("Point",)
@@ -21,18 +22,23 @@ def _is_text(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return (
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, (bool, np.bool_))
+        and bool(np.isfinite(value))
+    )
 
 
 def _is_text_list(value: Any) -> bool:
+    if isinstance(value, (str, bytes, dict)):
+        return False
     try:
-        items = list(value) if not isinstance(value, (str, bytes, dict)) else None
+        return all(_is_text(item) for item in value)
     except TypeError:
         return False
-    return items is not None and all(_is_text(item) for item in items)
 
 
-_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+_CHECKS = {
     "text": ("a non-empty string", _is_text),
     "number": ("a finite number", _is_number),
     "text list": ("a list of strings", _is_text_list),
@@ -48,12 +54,23 @@ class Field:
     nullable: bool = False
 
     def describe(self) -> str:
-        return _TYPES[self.type][0]
+        return _CHECKS[self.type][0]
 
-    def accepts(self, value: Any) -> bool:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return self.nullable
-        return _TYPES[self.type][1](value)
+    def valid(self, column: pd.Series) -> np.ndarray:
+        """Which values of a column this field accepts.
+
+        Each distinct value is checked once (a column of 100,000 features
+        usually holds a few sources, clusters and zones); lists, which cannot
+        be hashed, are checked one by one.
+        """
+        accepts = _CHECKS[self.type][1]
+        try:
+            codes, distinct = pd.factorize(column, use_na_sentinel=True)
+        except TypeError:  # unhashable values: lists
+            null = column.isna().to_numpy()
+            return np.where(null, self.nullable, column.map(accepts).to_numpy(dtype=bool))
+        ok = np.fromiter((accepts(value) for value in distinct), dtype=bool, count=len(distinct))
+        return np.where(codes < 0, self.nullable, ok[codes] if len(ok) else False)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def build_default_map(folder: Path, **options) -> Path:
     """The shipped layers built into ``folder/map.html`` with ``compose.build_map`` options."""
     from geo.webmap import compose
 
-    return compose.build_map(folder / "map.html", compose.load_map_layers(), **options)
+    return compose.build_map(folder / "map.html", compose.load_map_layers(), compose.MapOptions(**options))
 
 
 def load_script(name: str):

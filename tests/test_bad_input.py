@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import layers as layers_module
+from geo import geojson as geojson_module
 from geo.layers import check_layer
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -141,7 +141,7 @@ def test_directory(run, out, name):
 
 
 def test_very_large_geojson_is_refused_before_reading(monkeypatch, out):
-    monkeypatch.setattr(layers_module, "MAX_GEOJSON_BYTES", 100)
+    monkeypatch.setattr(geojson_module, "MAX_GEOJSON_BYTES", 100)
     problems = check_layer(BAD / "bom.geojson")
     assert "MiB limit for GeoJSON; use a GeoPackage" in str(problems[0])
 

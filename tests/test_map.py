@@ -15,7 +15,10 @@ from geo.webmap import assets, compose
 from geo.webmap.assets import AssetError, inline_assets
 from tests.conftest import LAYERS
 
-HOSTILE = '<img src=x onerror="window.__pwned=1">`${window.__pwned=2}`</script><script>window.__pwned=3</script>'
+HOSTILE = (
+    '<img src=x onerror="window.__pwned=1">`${window.__pwned=2}`</script><script>window.__pwned=3</script>'
+    "{{ 7*7 }}{% if true %}jinja{% endif %}"
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +85,7 @@ def test_an_asset_that_cannot_be_resolved_fails_the_build():
 
 
 def test_stylesheet_referring_to_network_files_fails(monkeypatch):
-    monkeypatch.setitem(assets._offline_resources(), "https://x.invalid/a.css", ".a{background:url(img/a.png)}")
+    monkeypatch.setattr(assets, "_offline_copy", lambda url: ".a{background:url(img/a.png)}")
     with pytest.raises(AssetError, match=r"img/a\.png"):
         inline_assets('<link rel="stylesheet" href="https://x.invalid/a.css"/>')
 
@@ -124,6 +127,8 @@ def test_hostile_text_never_reaches_the_page_as_markup(run, tmp_path):
     assert "<img src=x" not in html
     assert "window.__pwned=3</script>" not in html
     assert "\\u0026lt;img src=x onerror" in html  # layer-control names: HTML-escaped, then JSON-escaped
+    assert "{{ 7*7 }}{% if true %}jinja{% endif %}" in html  # never evaluated as a template
+    assert "49{%" not in html and "49jinja" not in html
 
 
 def test_failed_build_keeps_the_previous_map(run, tmp_path, write_layer):
@@ -166,3 +171,13 @@ def test_layers_from_other_files_replace_only_those_given(run, tmp_path):
     assert all(name in html for name in names)
     assert "衡阳娃哈哈恒枫饮料公司" not in html  # the fourth and later are gone
     assert "平湖公园" in html  # shipped landmarks still there
+
+
+def test_offline_copies_read_as_text_equal_folium_offlines_own():
+    from offlinefolium.elements import _res
+
+    page = compose.render_map(compose.compose_map(compose.load_map_layers()), cdn=True)
+    urls = re.findall(r'<(?:script src|link rel="stylesheet" href)="(https://[^"]+)"', page)
+    assert len(urls) >= 6
+    for url in urls:
+        assert assets.resolve(url) == _res[url]

@@ -37,6 +37,22 @@ from geo.cli import options
     help="Language of the map's labels.",
 )
 @click.option(
+    "--cluster-above",
+    type=click.IntRange(min=0),
+    default=2000,
+    show_default=True,
+    help="Cluster a point layer's markers when it has more points than this.",
+)
+@click.option("--no-cluster", is_flag=True, help="Never cluster: draw every point.")
+@click.option(
+    "--simplify",
+    "simplify_m",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    metavar="METRES",
+    help="Simplify polygons for display (shared edges stay shared); areas are measured on the originals.",
+)
+@click.option(
     "--tianditu-key",
     envvar="TIANDITU_KEY",
     default=None,
@@ -58,14 +74,23 @@ def command(
     enterprises: str | None,
     districts: str | None,
     lang: str,
+    cluster_above: int,
+    no_cluster: bool,
+    simplify_m: float,
     cdn: bool,
     tianditu_key: str | None,
     input_crs: str | None,
     repair: bool,
 ) -> None:
     from geo import paths
-    from geo.webmap.compose import build_map, load_map_layers
+    from geo.webmap.compose import MapOptions, build_map, load_map_layers
 
     layers = load_map_layers(zones, landmarks, enterprises, districts, input_crs=input_crs, repair=repair)
     options.show_warnings(*(layer for layer in vars(layers).values() if layer is not None))
-    click.echo(build_map(out or paths.DEFAULT_MAP, layers, lang=lang, cdn=cdn, tianditu_key=tianditu_key))
+    options_ = MapOptions(
+        lang=lang,
+        tianditu_key=tianditu_key,
+        cluster_above=None if no_cluster else cluster_above,
+        simplify_m=simplify_m,
+    )
+    click.echo(build_map(out or paths.DEFAULT_MAP, layers, options_, cdn=cdn))

@@ -10,17 +10,24 @@ the build rather than leaving a page that breaks offline.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from folium.template import Template
+
+from geo.webmap.element import RawHTML
 
 _SCRIPT_LINK = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
 _STYLE_LINK = re.compile(r'<link rel="stylesheet" href="(?P<url>[^"]+)"\s*/>')
 _ANY_LINK = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?P<url>https?:[^"]+)"')
 _CSS_URL = re.compile(r"url\(\s*['\"]?(?!data:|#)(?P<url>[^'\")]+)")
+_QUOTES = "'" * 3
+_ENTRY = re.compile(r"^_res\['(?P<url>[^']+)'\] = (?=" + _QUOTES + ")", re.MULTILINE)
 
 
 class AssetError(RuntimeError):
@@ -39,24 +46,40 @@ class Runtime(MacroElement):
     def render(self, **kwargs) -> None:
         figure = self.get_root()
         assert isinstance(figure, Figure), "Runtime must be inside a Figure"
-        figure.header.add_child(Element(f"<style>{_static('hz.css')}</style>"), name="hz_css")
-        figure.header.add_child(Element(f"<script>{_static('hz.js')}</script>"), name="hz_js")
+        figure.header.add_child(RawHTML(f"<style>{_static('hz.css')}</style>"), name="hz_css")
+        figure.header.add_child(RawHTML(f"<script>{_static('hz.js')}</script>"), name="hz_js")
         super().render(**kwargs)
 
 
 @cache
-def _offline_resources() -> dict[str, str]:
-    from offlinefolium.elements import _res
+def _resource_table() -> tuple[str, dict[str, int]]:
+    """folium-offline's table of CDN files: its source text and where each entry's literal starts.
 
-    return _res
+    The table is a module of folium-offline (``offlinefolium/elements.py``, one
+    ``_res[URL] = <triple-quoted literal> #URL`` entry per file). It is read as
+    text rather than imported: importing the package compiles some sixty Jinja
+    templates (0.4 s), and only the few files a page links need decoding.
+    """
+    spec = importlib.util.find_spec("offlinefolium")
+    if spec is None or not spec.submodule_search_locations:
+        raise AssetError("folium-offline is not installed: pip install folium-offline, or build with --cdn")
+    text = (Path(next(iter(spec.submodule_search_locations))) / "elements.py").read_text(encoding="utf-8")
+    return text, {match["url"]: match.end() for match in _ENTRY.finditer(text)}
+
+
+@cache
+def _offline_copy(url: str) -> str:
+    text, starts = _resource_table()
+    if url not in starts:
+        raise AssetError(f"no offline copy of {url} in folium-offline; the map would need the network")
+    start = starts[url]
+    end = text.index(f"{_QUOTES} #{url}", start) + len(_QUOTES)
+    return ast.literal_eval(text[start:end])
 
 
 def resolve(url: str) -> str:
     """The content of a CDN file, from folium-offline; AssetError if it has none."""
-    try:
-        content = _offline_resources()[url]
-    except KeyError:
-        raise AssetError(f"no offline copy of {url} in folium-offline; the map would need the network") from None
+    content = _offline_copy(url)
     if url.endswith(".css"):
         stray = _CSS_URL.search(content)
         if stray:
@@ -75,8 +98,9 @@ def inline_assets(html: str) -> str:
         body = resolve(match["url"]).replace("</style", "<\\/style")
         return f"<style>{body}</style>"
 
-    html = _STYLE_LINK.sub(style, _SCRIPT_LINK.sub(script, html))
-    left = _ANY_LINK.search(html)
+    head, separator, body = html.partition("<body>")  # links live in the head; the body holds the data
+    head = _STYLE_LINK.sub(style, _SCRIPT_LINK.sub(script, head))
+    left = _ANY_LINK.search(head) or _ANY_LINK.search(body)
     if left:
         raise AssetError(f"the page still links {left['url']}; it cannot be inlined")
-    return html
+    return head + separator + body

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from folium.map import Layer
 from folium.template import Template
 
+from geo.webmap.element import ScriptElement
 from geo.webmap.safe import script_json
 
 GAODE_ATTRIBUTION = "© 高德地图 AutoNavi"
@@ -98,7 +99,7 @@ def base_maps(tianditu_key: str | None = None) -> list[BaseMap]:
     return maps
 
 
-class BaseLayer(Layer):
+class BaseLayer(Layer, ScriptElement):
     """A base layer made by the runtime (``HZ.baseLayer``), shifted when it is GCJ-02."""
 
     _template = Template(

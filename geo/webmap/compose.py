@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, Figure
 from folium import plugins
 
 from geo import paths
 from geo.areas import AreaSummary, summarise_areas
 from geo.layers import Layer, read_layer, to_feature_collection
+from geo.memory import collector_paused
 from geo.output import write_text
 from geo.report import format_cell
 from geo.webmap.assets import Runtime, inline_assets
@@ -31,6 +34,7 @@ from geo.webmap.layer_control import GroupedLayerControl
 from geo.webmap.layers import PointLayer, PolygonLayer
 
 _LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/"
+METRES_PER_DEGREE = 111_320.0
 _FALLBACK_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 
 
@@ -39,6 +43,16 @@ class ZoneMap(folium.Map):
 
     default_js = [("leaflet", _LEAFLET + "leaflet.js")]
     default_css = [("leaflet_css", _LEAFLET + "leaflet.css")]
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How the map is drawn; none of these changes a measured figure."""
+
+    lang: str = "zh"
+    tianditu_key: str | None = None  # Tianditu's base layers are offered only with a key (written into the page)
+    cluster_above: int | None = 2000  # a point layer with more points is clustered; None: never
+    simplify_m: float = 0.0  # display-only, topology-preserving simplification of polygons, in metres
 
 
 @dataclass
@@ -148,8 +162,19 @@ def _zone_cards(layers: MapLayers, summary: AreaSummary, lang: str) -> list[dict
     return cards
 
 
-def _polygon_collection(layer: Layer, cards: list[dict], rows: list[int]) -> dict:
-    collection = to_feature_collection(layer.frame.iloc[rows][[layer.frame.geometry.name, "_label"]])
+def _display_geometries(layer: Layer, simplify_m: float) -> gpd.GeoDataFrame:
+    """The layer's polygons as drawn: simplified with shapely's coverage_simplify, which keeps
+    shared edges shared, when ``simplify_m`` > 0. Areas are always measured on the originals."""
+    frame = layer.frame[[layer.frame.geometry.name, "_label"]]
+    if simplify_m <= 0:
+        return frame
+    tolerance = simplify_m / METRES_PER_DEGREE  # of latitude; a longitude degree is shorter: conservative
+    simplified = shapely.coverage_simplify(frame.geometry.to_numpy(), tolerance, simplify_boundary=True)
+    return frame.set_geometry(gpd.GeoSeries(simplified, index=frame.index))
+
+
+def _polygon_collection(frame: gpd.GeoDataFrame, cards: list[dict], rows: list[int]) -> dict:
+    collection = to_feature_collection(frame.iloc[rows])
     for feature, row in zip(collection["features"], rows):
         feature["properties"] = {k: v for k, v in cards[row].items() if v is not None}
     return collection
@@ -176,7 +201,7 @@ def _lookup(ids: pd.Series, layer: Layer | None, lang: str) -> pd.Series:
     return ids.map(names).where(ids.notna(), None)
 
 
-def _point_columns(layer: Layer, layers: MapLayers, group_field: str, group_labels: dict, lang: str) -> pd.DataFrame:
+def _point_columns(layer: Layer, layers: MapLayers, lang: str) -> pd.DataFrame:
     frame = layer.frame
     titles, subtitles = _title(frame, lang)
 
@@ -184,16 +209,16 @@ def _point_columns(layer: Layer, layers: MapLayers, group_field: str, group_labe
         return frame[name].astype(object) if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
     accuracy = pd.to_numeric(column("accuracy_m"), errors="coerce")
+    accuracy_text = {a: f"±{a:,.0f} m" for a in accuracy.dropna().unique()}  # format each value once
     return pd.DataFrame(
         {
             "title": titles,
             "subtitle": subtitles,
-            "group": column(group_field).map(lambda v: group_labels.get(v, v)),
             "zone": _lookup(column("zone_id"), layers.zones, lang),
             "district": _lookup(column("district_id"), layers.districts, lang),
             "description": column("description_zh"),
             "source": column("source"),
-            "accuracy": accuracy.map(lambda a: None if pd.isna(a) else f"±{a:,.0f} m"),
+            "accuracy": accuracy.map(accuracy_text),
         }
     )
 
@@ -206,35 +231,30 @@ def _point_layers(
     colors: dict[str, str],
     lang: str,
     group_word: str,
+    cluster_above: int | None,
 ) -> list[PointLayer]:
     words = LABELS[lang]
     frame = layer.frame
-    columns = _point_columns(layer, layers, field, labels, lang)
-    card = {
-        "title": "title",
-        "subtitle": "subtitle",
-        "rows": [
-            [group_word, "group"],
-            [words["zone"], "zone"],
-            [words["district"], "district"],
-            [words["description"], "description"],
-            [words["source"], "source"],
-            [words["accuracy"], "accuracy"],
-        ],
-    }
-    keys = (
-        frame[field].astype(object).where(frame[field].notna(), "—")
-        if field in frame
-        else pd.Series(["—"] * len(frame))
-    )
+    columns = _point_columns(layer, layers, lang)
+    rows = [
+        [words["zone"], "zone"],
+        [words["district"], "district"],
+        [words["description"], "description"],
+        [words["source"], "source"],
+        [words["accuracy"], "accuracy"],
+    ]
+    keys = frame[field].astype(object).where(frame[field].notna(), "—") if field in frame else None
+    codes, values = pd.factorize(keys if keys is not None else pd.Series(["—"] * len(frame)), sort=True)
     lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
     result = []
-    for key in sorted(keys.unique(), key=str):
-        rows = np.flatnonzero((keys == key).to_numpy())
+    for code, key in enumerate(values):
+        members = np.flatnonzero(codes == code)
+        label = labels.get(key, str(key))
+        card = {"title": "title", "subtitle": "subtitle", "rows": [[group_word, None, label], *rows]}
         style = {"color": colors.get(key, _FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
-        result.append(
-            PointLayer(lon[rows], lat[rows], columns.iloc[rows], card, name=labels.get(key, str(key)), style=style)
-        )
+        cluster = cluster_above is not None and len(members) > cluster_above
+        point_layer = PointLayer(lon[members], lat[members], columns.iloc[members], card, label, style, cluster=cluster)
+        result.append(point_layer)
     return result
 
 
@@ -278,11 +298,9 @@ def _stats_spec(summary: AreaSummary, layers: MapLayers, lang: str) -> dict:
     }
 
 
-def compose_map(layers: MapLayers, lang: str = "zh", tianditu_key: str | None = None) -> Figure:
-    """The map as a folium element tree (not yet rendered).
-
-    Tianditu's base layers are offered only with a key (it is written into the page).
-    """
+def compose_map(layers: MapLayers, options: MapOptions = MapOptions()) -> Figure:
+    """The map as a folium element tree (not yet rendered)."""
+    lang = options.lang
     words = LABELS[lang]
     vocabulary = _vocabulary()
     summary = summarise_areas(layers.zones, point_layers=[layers.landmarks, layers.enterprises])
@@ -291,7 +309,7 @@ def compose_map(layers: MapLayers, lang: str = "zh", tianditu_key: str | None = 
     figure.header.add_child(Element(f'<meta name="description" content="{words["title"]}">'), name="description")
     minx, miny, maxx, maxy = layers.zones.frame.total_bounds
     fmap = ZoneMap(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        location=[round((miny + maxy) / 2, 6), round((minx + maxx) / 2, 6)],
         zoom_start=12,
         tiles=None,
         control_scale=True,
@@ -299,25 +317,30 @@ def compose_map(layers: MapLayers, lang: str = "zh", tianditu_key: str | None = 
     )
     figure.add_child(fmap, name="map")
     fmap.add_child(Runtime(), name="runtime")
+    # Fit the view before any layer is added: a clustered layer still loading its chunks
+    # fails if the map moves under it (Leaflet.markercluster reads bounds it has not built).
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
 
-    bases = [BaseLayer(base, lang, show=(i == 0)) for i, base in enumerate(base_maps(tianditu_key))]
+    bases = [BaseLayer(base, lang, show=(i == 0)) for i, base in enumerate(base_maps(options.tianditu_key))]
     for base in bases:
         fmap.add_child(base)
 
     zone_colors = vocabulary.get("zone_colors", {})
     cards = _zone_cards(layers, summary, lang)
+    zone_shapes = _display_geometries(layers.zones, options.simplify_m)
     zone_layers, zone_legend = [], []
     for i, card in enumerate(cards):
         color = zone_colors.get(card["id"], _FALLBACK_COLORS[i % len(_FALLBACK_COLORS)])
         zone_legend.append({"color": color, "label": card["title"]})
         style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25}
-        zone_layers.append(PolygonLayer(_polygon_collection(layers.zones, cards, [i]), card["title"], style))
+        zone_layers.append(PolygonLayer(_polygon_collection(zone_shapes, cards, [i]), card["title"], style))
 
     context = []
     if layers.districts is not None:
         district_cards = _district_cards(layers.districts, lang)
         style = {"color": "#555", "weight": 1.5, "dashArray": "4 4", "fill": False}
-        collection = _polygon_collection(layers.districts, district_cards, list(range(len(district_cards))))
+        shapes = _display_geometries(layers.districts, options.simplify_m)
+        collection = _polygon_collection(shapes, district_cards, list(range(len(district_cards))))
         context.append(PolygonLayer(collection, words["districts"], style))
 
     clusters = vocabulary["clusters"]
@@ -330,10 +353,24 @@ def compose_map(layers: MapLayers, lang: str = "zh", tianditu_key: str | None = 
     category_colors = _color_table(category_values, {k: v["color"] for k, v in categories.items()})
 
     landmark_layers = _point_layers(
-        layers.landmarks, layers, "category", category_labels, category_colors, lang, words["category"]
+        layers.landmarks,
+        layers,
+        "category",
+        category_labels,
+        category_colors,
+        lang,
+        words["category"],
+        options.cluster_above,
     )
     enterprise_layers = _point_layers(
-        layers.enterprises, layers, "cluster", cluster_labels, cluster_colors, lang, words["cluster"]
+        layers.enterprises,
+        layers,
+        "cluster",
+        cluster_labels,
+        cluster_colors,
+        lang,
+        words["cluster"],
+        options.cluster_above,
     )
     for layer in [*context, *zone_layers, *landmark_layers, *enterprise_layers]:
         fmap.add_child(layer)
@@ -384,7 +421,6 @@ def compose_map(layers: MapLayers, lang: str = "zh", tianditu_key: str | None = 
         ),
         name="measure",
     )
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return figure
 
 
@@ -407,9 +443,8 @@ def render_map(figure: Figure, cdn: bool = False) -> str:
     return html if cdn else inline_assets(html)
 
 
-def build_map(
-    out: str | Path, layers: MapLayers, lang: str = "zh", cdn: bool = False, tianditu_key: str | None = None
-) -> Path:
+def build_map(out: str | Path, layers: MapLayers, options: MapOptions = MapOptions(), cdn: bool = False) -> Path:
     """Compose, render and write the map atomically; return its path."""
-    html = render_map(compose_map(layers, lang, tianditu_key), cdn=cdn)
+    with collector_paused():
+        html = render_map(compose_map(layers, options), cdn=cdn)
     return write_text(out, html)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from branca.element import MacroElement
 from folium.template import Template
 
+from geo.webmap.element import ScriptElement
 from geo.webmap.safe import script_json
 
 
-class RuntimeControl(MacroElement):
+class RuntimeControl(ScriptElement):
     """A control made by ``HZ.<function>(map, spec)``; subclasses name the function."""
 
     function: ClassVar[str]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
+from geo.webmap.element import ScriptElement
 from geo.webmap.safe import html_text, script_json
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -26,7 +26,7 @@ def _label(layer: Layer) -> str:
 _PLUGIN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/"
 
 
-class GroupedLayerControl(JSCSSMixin, MacroElement):
+class GroupedLayerControl(JSCSSMixin, ScriptElement):
     """Leaflet.groupedlayercontrol with base layers (folium's own passes none).
 
     Leaflet renders layer and group names as HTML, so they are escaped here;

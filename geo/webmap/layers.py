@@ -6,13 +6,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
+from geo.webmap.element import ScriptElement
 from geo.webmap.safe import script_json
 
 
-class PolygonLayer(Layer):
+class PolygonLayer(Layer, ScriptElement):
     """A GeoJSON polygon layer whose features carry their popup card."""
 
     _template = Template(
@@ -34,16 +36,23 @@ class PolygonLayer(Layer):
 
 
 def encode_columns(frame: pd.DataFrame) -> dict[str, Any]:
-    """Columns with each repeated text stored once: {"v": values, "i": codes}."""
+    """Columns for the page: repeated texts stored once as {"v": values, "i": codes};
+    a column of distinct texts (names) as a plain list, where codes would only add bytes."""
     columns = {}
     for name in frame.columns:
         codes, values = pd.factorize(frame[name].astype(object), use_na_sentinel=True)
-        columns[name] = {"v": [str(v) for v in values], "i": codes.tolist()}
+        if len(values) == len(frame) and len(frame) > 1:
+            columns[name] = [str(v) for v in values]  # all distinct, none missing: values are in row order
+        else:
+            columns[name] = {"v": [str(v) for v in values], "i": codes.tolist()}
     return columns
 
 
-class PointLayer(Layer):
-    """Points as compact columns, drawn as circle markers on a shared canvas."""
+_CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+
+
+class PointLayer(JSCSSMixin, Layer, ScriptElement):
+    """Points as compact columns, drawn as circle markers on the map's canvas; clustered when ``cluster``."""
 
     _template = Template(
         """
@@ -62,10 +71,22 @@ class PointLayer(Layer):
         name: str,
         style: dict,
         show: bool = True,
+        cluster: bool = False,
     ):
         super().__init__(name=name, overlay=True, show=show)
         self._name = "PointLayer"
         self.color = style["color"]
+        style = {**style, "cluster": cluster}
+        # Only a clustered layer needs Leaflet.markercluster linked (and inlined).
+        self.default_js = [("markercluster", _CLUSTER + "leaflet.markercluster.js")] if cluster else []
+        self.default_css = (
+            [
+                ("markercluster_css", _CLUSTER + "MarkerCluster.css"),
+                ("markercluster_default_css", _CLUSTER + "MarkerCluster.Default.css"),
+            ]
+            if cluster
+            else []
+        )
         data = {
             "x": np.round(np.asarray(lon, dtype=float), 6).tolist(),
             "y": np.round(np.asarray(lat, dtype=float), 6).tolist(),

@@ -71,19 +71,24 @@
    * made with preferCanvas; a second canvas on top would swallow the clicks
    * meant for the zones beneath it). */
   HZ.pointLayer = function (data, style, card) {
-    var group = L.featureGroup();
     var markers = new Array(data.x.length);
     for (var i = 0; i < data.x.length; i++) {
-      var marker = L.circleMarker([data.y[i], data.x[i]], {
+      markers[i] = L.circleMarker([data.y[i], data.x[i]], {
         radius: style.radius, color: style.stroke, weight: 1,
         fillColor: style.color, fillOpacity: 0.85, row: i,
       });
-      markers[i] = marker;
-      group.addLayer(marker);
+    }
+    var group;
+    if (style.cluster) {  // many points: Leaflet.markercluster, added in bulk
+      group = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
+      group.addLayers(markers);
+    } else {
+      group = L.featureGroup(markers);
     }
     function title(row) { return column(data.columns[card.title], row); }
     function popupFor(row) {
-      var rows = card.rows.map(function (r) { return [r[0], column(data.columns[r[1]], row)]; });
+      // A row names a column, or (column null) carries the same text for every point.
+      var rows = card.rows.map(function (r) { return [r[0], r[1] === null ? r[2] : column(data.columns[r[1]], row)]; });
       return HZ.card(title(row), column(data.columns[card.subtitle], row), rows);
     }
     var tip = L.tooltip({ direction: "top", offset: [0, -4] });

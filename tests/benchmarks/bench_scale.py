@@ -1,0 +1,177 @@
+"""Scale benchmark: N synthetic enterprises over the zone, in one run, side by side.
+
+For each N it builds the map with ``geo build --enterprises``, geopandas'
+``explore()`` and a minimal hand-written canvas page, and prints build
+seconds, peak memory of the build, HTML bytes, and headless-Chromium seconds
+from navigation until every layer is drawn, with the ratios. Run by hand, not
+by CI (timings on a shared machine are noisy):
+
+    python tests/benchmarks/bench_scale.py                 # N = 1,000, 10,000, 100,000
+    python tests/benchmarks/bench_scale.py 100000 --no-explore
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.layers import read_layer  # noqa: E402
+from tests.browser import browser  # noqa: E402
+
+LOAD_TIMEOUT_S = 120
+CLUSTERS = ["能源和新能源装备制造", "生物制药", "军事通讯及电子信息", "汽车关键零部件及特种车辆", "金属材料及新材料"]
+
+
+def synthetic_enterprises(n: int, path: Path, seed: int = 7) -> None:
+    """N points inside the zone's parts, with the enterprise layer's properties."""
+    zones = read_layer(ROOT / "layers" / "zones.geojson").frame
+    area = shapely.union_all(zones.geometry.to_numpy())
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = area.bounds
+    points = np.empty((0, 2))
+    while len(points) < n:
+        xy = rng.uniform([minx, miny], [maxx, maxy], size=(2 * n, 2))
+        points = np.vstack([points, xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]])
+    points = np.round(points[:n], 6)
+    zone_of = np.full(n, None, dtype=object)
+    for zid, geom in zip(zones["id"], zones.geometry, strict=True):
+        zone_of[shapely.contains_xy(geom, points[:, 0], points[:, 1])] = zid
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": f"synthetic-{i}",
+                "name_zh": f"合成企业{i}号",
+                "name_en": f"Synthetic enterprise {i}",
+                "cluster": CLUSTERS[i % len(CLUSTERS)],
+                "zone_id": zone_of[i],
+                "district_id": None,
+                "source": "synthetic, for the scale benchmark",
+                "accuracy_m": 0,
+            },
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+        }
+        for i, (x, y) in enumerate(points.tolist())
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+
+
+def timed_process(args: list[str]) -> tuple[float, float]:
+    """Run a command; its wall seconds and peak resident memory in MB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"{args[:3]} failed: {process.stderr.read().decode()[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+EXPLORE = """
+import sys, geopandas as gpd
+gpd.read_file(sys.argv[1]).explore(column="cluster").save(sys.argv[2])
+"""
+
+
+def seconds_until_drawn(instance, page_path: Path) -> float | None:
+    """Seconds from navigation until the load event and two animation frames (everything painted)."""
+    page = instance.new_page(viewport={"width": 1280, "height": 800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        page.goto(page_path.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_S * 1000)
+        ms = page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+        )
+        return ms / 1000
+    except Exception:
+        return None
+    finally:
+        page.close()
+
+
+def measure(n: int, folder: Path, instance, with_explore: bool) -> dict:
+    source = folder / f"enterprises_{n}.geojson"
+    synthetic_enterprises(n, source)
+    rows = {}
+    outputs = {
+        "geo build": folder / f"geo_{n}.html",
+        "explore()": folder / f"explore_{n}.html",
+        "hand-written": folder / f"hand_{n}.html",
+    }
+    commands = {
+        "geo build": [
+            sys.executable,
+            "-m",
+            "geo",
+            "build",
+            "--enterprises",
+            str(source),
+            "-o",
+            str(outputs["geo build"]),
+        ],
+        "explore()": [sys.executable, "-c", EXPLORE, str(source), str(outputs["explore()"])],
+        "hand-written": [sys.executable, str(HERE / "hand_written_page.py"), str(source), str(outputs["hand-written"])],
+    }
+    for name, command in commands.items():
+        if name == "explore()" and not with_explore:
+            continue
+        build_s, peak_mb = timed_process(command)
+        rows[name] = {
+            "build_s": build_s,
+            "peak_mb": peak_mb,
+            "html_bytes": outputs[name].stat().st_size,
+            "drawn_s": seconds_until_drawn(instance, outputs[name]),
+        }
+    return rows
+
+
+def fmt(value: float | None, spec: str) -> str:
+    return f"> {LOAD_TIMEOUT_S} s" if value is None else format(value, spec)
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "–" if a is None or b is None or b == 0 else f"{a / b:.2f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--no-explore", action="store_true", help="Skip geopandas' explore() (slow at 100,000).")
+    args = parser.parse_args()
+    default_s, default_mb = timed_process([sys.executable, "build_map.py", "-o", tempfile.mktemp(suffix=".html")])
+    print(f"default map: python build_map.py {default_s:.2f} s wall, peak {default_mb:.0f} MB\n")
+    print("| N | page | build s | peak MB | HTML MB | drawn s | HTML vs hand | drawn vs hand | build: explore()/geo |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp, browser() as instance:
+        for n in args.sizes:
+            rows = measure(n, Path(tmp), instance, not args.no_explore)
+            hand = rows["hand-written"]
+            for name, row in rows.items():
+                speedup = (
+                    ratio(rows["explore()"]["build_s"], row["build_s"])
+                    if "explore()" in rows and name == "geo build"
+                    else ""
+                )
+                print(
+                    f"| {n:,} | {name} | {row['build_s']:.2f} | {row['peak_mb']:.0f} | {row['html_bytes'] / 1e6:.2f} "
+                    f"| {fmt(row['drawn_s'], '.2f')} | {ratio(row['html_bytes'], hand['html_bytes'])} "
+                    f"| {ratio(row['drawn_s'], hand['drawn_s'])} | {speedup} |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
