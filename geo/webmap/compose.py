@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,9 +102,28 @@ def _title(frame: pd.DataFrame, lang: str) -> tuple[pd.Series, pd.Series]:
     return first.where(first.notna(), second.where(second.notna(), label)), second
 
 
-def _color_table(values: list[str], known: dict[str, str]) -> dict[str, str]:
-    extra = iter(itertools.cycle(_FALLBACK_COLORS))
-    return {v: known.get(v) or next(extra) for v in values}
+@dataclass(frozen=True)
+class _Palette:
+    """Display names and colours of a point layer's groups (clusters, categories)."""
+
+    values: list[str]
+    labels: dict[str, str]
+    colors: dict[str, str]
+
+    @classmethod
+    def of(cls, layer: Layer, field: str, vocabulary: dict[str, dict], label: Callable[[str, dict], str]) -> _Palette:
+        """Groups present in ``layer``; those the vocabulary does not know get their own name and a spare colour."""
+        column = layer.frame[field] if field in layer.frame else pd.Series(dtype=object)
+        values = sorted(set(column.dropna()))
+        spare = itertools.cycle(_FALLBACK_COLORS)
+        colors = {v: vocabulary[v]["color"] if v in vocabulary else next(spare) for v in values}
+        return cls(values, {k: label(k, v) for k, v in vocabulary.items()}, colors)
+
+    def label(self, value: str) -> str:
+        return self.labels.get(value, str(value))
+
+    def legend(self) -> list[dict]:
+        return [{"color": self.colors[v], "label": self.label(v)} for v in self.values]
 
 
 def _text(value: object) -> str | None:
@@ -224,15 +244,9 @@ def _point_columns(layer: Layer, layers: MapLayers, lang: str) -> pd.DataFrame:
 
 
 def _point_layers(
-    layer: Layer,
-    layers: MapLayers,
-    field: str,
-    labels: dict[str, str],
-    colors: dict[str, str],
-    lang: str,
-    group_word: str,
-    cluster_above: int | None,
+    layer: Layer, layers: MapLayers, field: str, palette: _Palette, lang: str, group_word: str, options: MapOptions
 ) -> list[PointLayer]:
+    """One overlay per group (cluster, category), each clustered when it is big."""
     words = LABELS[lang]
     frame = layer.frame
     columns = _point_columns(layer, layers, lang)
@@ -249,10 +263,10 @@ def _point_layers(
     result = []
     for code, key in enumerate(values):
         members = np.flatnonzero(codes == code)
-        label = labels.get(key, str(key))
+        label = palette.label(key)
         card = {"title": "title", "subtitle": "subtitle", "rows": [[group_word, None, label], *rows]}
-        style = {"color": colors.get(key, _FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
-        cluster = cluster_above is not None and len(members) > cluster_above
+        style = {"color": palette.colors.get(key, _FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
+        cluster = options.cluster_above is not None and len(members) > options.cluster_above
         point_layer = PointLayer(lon[members], lat[members], columns.iloc[members], card, label, style, cluster=cluster)
         result.append(point_layer)
     return result
@@ -343,35 +357,14 @@ def compose_map(layers: MapLayers, options: MapOptions = MapOptions()) -> Figure
         collection = _polygon_collection(shapes, district_cards, list(range(len(district_cards))))
         context.append(PolygonLayer(collection, words["districts"], style))
 
-    clusters = vocabulary["clusters"]
-    cluster_labels = {k: (k if lang == "zh" else v["en"]) for k, v in clusters.items()}
-    cluster_values = sorted(set(layers.enterprises.frame.get("cluster", pd.Series(dtype=object)).dropna()))
-    cluster_colors = _color_table(cluster_values, {k: v["color"] for k, v in clusters.items()})
-    categories = vocabulary["categories"]
-    category_labels = {k: (v["zh"] if lang == "zh" else k) for k, v in categories.items()}
-    category_values = sorted(set(layers.landmarks.frame.get("category", pd.Series(dtype=object)).dropna()))
-    category_colors = _color_table(category_values, {k: v["color"] for k, v in categories.items()})
-
-    landmark_layers = _point_layers(
-        layers.landmarks,
-        layers,
-        "category",
-        category_labels,
-        category_colors,
-        lang,
-        words["category"],
-        options.cluster_above,
+    clusters = _Palette.of(
+        layers.enterprises, "cluster", vocabulary["clusters"], lambda k, v: k if lang == "zh" else v["en"]
     )
-    enterprise_layers = _point_layers(
-        layers.enterprises,
-        layers,
-        "cluster",
-        cluster_labels,
-        cluster_colors,
-        lang,
-        words["cluster"],
-        options.cluster_above,
+    categories = _Palette.of(
+        layers.landmarks, "category", vocabulary["categories"], lambda k, v: v["zh"] if lang == "zh" else k
     )
+    landmark_layers = _point_layers(layers.landmarks, layers, "category", categories, lang, words["category"], options)
+    enterprise_layers = _point_layers(layers.enterprises, layers, "cluster", clusters, lang, words["cluster"], options)
     for layer in [*context, *zone_layers, *landmark_layers, *enterprise_layers]:
         fmap.add_child(layer)
 
@@ -391,20 +384,8 @@ def compose_map(layers: MapLayers, options: MapOptions = MapOptions()) -> Figure
                 "collapsed": True,  # the layer control shows the colours too
                 "sections": [
                     {"title": words["zones"], "shape": "area", "items": zone_legend},
-                    {
-                        "title": words["enterprises"],
-                        "shape": "point",
-                        "items": [
-                            {"color": cluster_colors[v], "label": cluster_labels.get(v, v)} for v in cluster_values
-                        ],
-                    },
-                    {
-                        "title": words["landmarks"],
-                        "shape": "point",
-                        "items": [
-                            {"color": category_colors[v], "label": category_labels.get(v, v)} for v in category_values
-                        ],
-                    },
+                    {"title": words["enterprises"], "shape": "point", "items": clusters.legend()},
+                    {"title": words["landmarks"], "shape": "point", "items": categories.legend()},
                 ],
             }
         ),
