@@ -87,10 +87,10 @@ def command(
 
     layers = load_map_layers(zones, landmarks, enterprises, districts, input_crs=input_crs, repair=repair)
     options.show_warnings(*(layer for layer in vars(layers).values() if layer is not None))
-    options_ = MapOptions(
+    map_options = MapOptions(
         lang=lang,
         tianditu_key=tianditu_key,
         cluster_above=None if no_cluster else cluster_above,
         simplify_m=simplify_m,
     )
-    click.echo(build_map(out or paths.DEFAULT_MAP, layers, options_, cdn=cdn))
+    click.echo(build_map(out or paths.DEFAULT_MAP, layers, map_options, cdn=cdn))

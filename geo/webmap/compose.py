@@ -361,7 +361,7 @@ def compose_map(layers: MapLayers, options: MapOptions = MapOptions()) -> Figure
         layers.enterprises, "cluster", vocabulary["clusters"], lambda k, v: k if lang == "zh" else v["en"]
     )
     categories = _Palette.of(
-        layers.landmarks, "category", vocabulary["categories"], lambda k, v: v["zh"] if lang == "zh" else k
+        layers.landmarks, "category", vocabulary["categories"], lambda k, v: v["zh"] if lang == "zh" else v["en"]
     )
     landmark_layers = _point_layers(layers.landmarks, layers, "category", categories, lang, words["category"], options)
     enterprise_layers = _point_layers(layers.enterprises, layers, "cluster", clusters, lang, words["cluster"], options)
