@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -189,27 +190,27 @@ def test_table_aligns_chinese_names():
         assert display_width(line[: line.index(value) + len(value)]) == end_of_km2, line
 
 
-def test_area_and_audit_do_not_import_folium():
+def modules_after(*commands: list[str]) -> tuple[str, set[str]]:
+    """Run geo commands in a fresh interpreter; its output and the heavy modules it imported."""
     code = (
         "import sys; from geo.cli import main\n"
-        "for args in (['area'], ['audit']):\n"
+        f"for args in {list(commands)!r}:\n"
         "    try: main(args)\n"
         "    except SystemExit: pass\n"
-        "print('folium' in sys.modules, 'geopandas' in sys.modules)"
+        "print(sorted(m for m in ('folium', 'geopandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "False True"
+    return out, set(ast.literal_eval(out.strip().splitlines()[-1]))
+
+
+def test_area_and_audit_do_not_import_folium():
+    _, loaded = modules_after(["area"], ["audit"])
+    assert loaded == {"geopandas"}
 
 
 def test_help_does_not_import_geopandas():
-    code = (
-        "import sys; from geo.cli import main\n"
-        "try: main(['--help'])\n"
-        "except SystemExit: pass\n"
-        "print('geopandas' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "False"
+    out, loaded = modules_after(["--help"])
+    assert loaded == set()
     assert "validate" in out and "area" in out and "build" in out
 
 
