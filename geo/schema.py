@@ -121,8 +121,13 @@ KINDS: dict[str, Kind] = {
 }
 
 
+GEOMETRY_ONLY = "geometry"  # a kind name that checks geometry only, whatever the file is called
+
+
 def kind_of(path: str | Path, kind: str | None = None) -> Kind | None:
     """The kind named explicitly, or guessed from the file name (``zones.geojson``)."""
+    if kind == GEOMETRY_ONLY:
+        return None
     if kind is not None:
         return KINDS[kind]
     stem = Path(path).name.split(".")[0].lower()

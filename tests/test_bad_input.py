@@ -187,3 +187,27 @@ class TestRepair:
 
     def test_without_repair_nothing_is_changed_silently(self, run):
         assert run("area", BAD / "self_intersection.geojson").exit_code == 1
+
+
+def test_failed_convert_keeps_the_previous_output(run, tmp_path):
+    target = tmp_path / "converted.geojson"
+    target.write_text("previous output", encoding="utf-8")
+    result = run("convert", BAD / "nan_coordinate.geojson", "-o", target, "--from", "wgs84", "--to", "gcj02")
+    assert result.exit_code == 1
+    assert target.read_text(encoding="utf-8") == "previous output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["converted.geojson"]
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")  # deliberately: no .prj
+def test_projected_shapefile_without_a_crs_is_named_as_such(run, tmp_path):
+    """GDAL reads a Shapefile without .prj as having no CRS; metres must not pass as degrees."""
+    import geopandas as gpd
+    import shapely
+
+    square = shapely.box(337650, 2956800, 340650, 2959800)
+    gpd.GeoDataFrame({"id": ["m"]}, geometry=[square]).to_file(tmp_path / "metres.shp", engine="pyogrio")
+    assert not (tmp_path / "metres.prj").exists()
+    result = run("area", tmp_path / "metres.shp")
+    assert result.exit_code == 1
+    assert "look projected (metres, not degrees); give --input-crs" in result.output
+    assert run("area", tmp_path / "metres.shp", "--input-crs", "EPSG:4547").exit_code == 0

@@ -147,3 +147,22 @@ def test_convert_usage_errors(run, tmp_path):
     result = run("convert", LAYERS / "zones.geojson", "-o", tmp_path / "x.shp", "--from", "wgs84", "--to", "wgs84")
     assert result.exit_code == 1 and "name the output .geojson, .gpkg or .kml" in result.output
     assert not (tmp_path / "x.shp").exists()
+
+
+def test_build_with_input_crs_puts_gcj02_points_back_on_wgs84(run, tmp_path):
+    gcj = tmp_path / "landmarks_gcj.geojson"
+    assert run("convert", LAYERS / "landmarks.geojson", "-o", gcj, "--from", "wgs84", "--to", "gcj02").exit_code == 0
+    out = tmp_path / "map.html"
+    assert run("build", "--landmarks", gcj, "--input-crs", "gcj02", "-o", out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "112.6271" in html  # Hengyang station back at its WGS84 longitude
+    shifted = float(crs.wgs84_to_gcj02(112.6271, 26.8928)[0])
+    assert f"{shifted:.4f}" not in html
+
+
+def test_kml_is_measured_like_geojson(run, tmp_path):
+    kml = tmp_path / "zones.kml"
+    assert run("convert", LAYERS / "zones.geojson", "-o", kml, "--from", "wgs84", "--to", "wgs84").exit_code == 0
+    from_kml = json.loads(run("area", kml, "--format", "json").stdout)["total"]["area_m2"]
+    from_geojson = json.loads(run("area", LAYERS / "zones.geojson", "--format", "json").stdout)["total"]["area_m2"]
+    assert from_kml == pytest.approx(from_geojson, rel=1e-6)

@@ -50,6 +50,7 @@ def command(
     from geo import paths
     from geo.areas import summarise_areas
     from geo.areas_report import render_summary
+    from geo.schema import GEOMETRY_ONLY
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]
@@ -60,9 +61,10 @@ def command(
     if not layers:
         layers = (str(paths.ZONES),)
         count_layers = count_layers or (str(paths.LANDMARKS), str(paths.ENTERPRISES))
-    points = [options.read(p) for p in count_layers]
+    # Areas and counts need valid geometry only, not a kind's properties.
+    points = [options.read(p, GEOMETRY_ONLY) for p in count_layers]
     summaries = [
-        (path, summarise_areas(options.read(path, None, input_crs, repair), by=by, point_layers=points))
+        (path, summarise_areas(options.read(path, GEOMETRY_ONLY, input_crs, repair), by=by, point_layers=points))
         for path in layers
     ]
     click.echo(render_summary(summaries, fmt, chosen))

@@ -37,5 +37,7 @@ from geo.cli import options
 @options.reports_errors
 def command(source: str, target: str, from_system: str, to_system: str, repair: bool) -> None:
     from geo.convert import convert_layer
+    from geo.schema import GEOMETRY_ONLY
 
-    click.echo(convert_layer(options.read(source, None, from_system, repair), target, to_system))
+    layer = options.read(source, GEOMETRY_ONLY, from_system, repair)  # any layer converts, whatever its properties
+    click.echo(convert_layer(layer, target, to_system))
