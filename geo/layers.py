@@ -101,13 +101,14 @@ def _load(path: Path, kind: str | None, input_crs: str | None, repair: bool) -> 
     problems += more
     if repair:
         problems += _repair(frame, path)
-    problems += _check_frame(frame, path, layer_kind, reported=set(problems_features(problems)))
+    problems += _check_frame(frame, path, layer_kind, reported=set(_failed_features(problems)))
     frame = frame.set_crs(crs.WGS84, allow_override=True)
     warnings = [p for p in problems if not p.is_error]
     return Layer(path, layer_kind, frame, warnings), problems
 
 
-def problems_features(problems: list[Problem]) -> list[str]:
+def _failed_features(problems: list[Problem]) -> list[str]:
+    """Features already named in an error: later checks do not report them again."""
     return [p.feature for p in problems if p.feature and p.is_error]
 
 
