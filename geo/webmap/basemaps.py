@@ -1,9 +1,8 @@
 """Base layers: Gaode (GCJ-02), Tianditu (CGCS2000), OpenStreetMap, and none.
 
 Gaode's tiles are drawn in GCJ-02, about 655 m off WGS84 at Hengyang. The
-stored data never move: when a GCJ-02 base layer is shown, the runtime
-shifts its tiles by the GCJ-02 offset at the map's centre, so the WGS84
-overlays stay on the right street. Tianditu needs a key, so it is offered
+stored data never move: the runtime moves each GCJ-02 tile by the offset at
+the tile's centre, so the WGS84 overlays stay on the right street. Tianditu needs a key, so it is offered
 only when one is given; it is CGCS2000, which is WGS84 to centimetres.
 
 Gaode's vector map is the default: it loads in mainland China without a key,

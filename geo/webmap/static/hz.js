@@ -136,31 +136,30 @@
     return [lon + dlon, lat + dlat];
   };
 
-  /* GCJ-02 tiles go in their own pane, shifted by the offset at the map's
-   * centre: the tile showing GCJ-02 point g(p) is drawn where WGS84 point p
-   * is, so the overlays (and the stored data) never move. */
-  function gcjPane(map) {
-    var pane = map.getPane("hzGcjTiles");
-    if (pane) return pane;
-    pane = map.createPane("hzGcjTiles");
-    pane.style.zIndex = 200;
-    function shift() {
-      var centre = map.getCenter(), zoom = map.getZoom();
-      var g = HZ.wgs84ToGcj02(centre.lng, centre.lat);
-      var d = map.project(centre, zoom).subtract(map.project(L.latLng(g[1], g[0]), zoom));
-      pane.style.transform = "translate(" + d.x + "px," + d.y + "px)";
-      pane.dataset.shiftX = d.x;
-      pane.dataset.shiftY = d.y;
+  /* The inverse, by fixed-point iteration (as geo/crs.py does): about 1 micrometre. */
+  HZ.gcj02ToWgs84 = function (lon, lat) {
+    var w = [lon, lat];
+    for (var i = 0; i < 40; i++) {
+      var g = HZ.wgs84ToGcj02(w[0], w[1]), dlon = g[0] - lon, dlat = g[1] - lat;
+      w = [w[0] - dlon, w[1] - dlat];
+      if (Math.abs(dlon) < 1e-11 && Math.abs(dlat) < 1e-11) break;
     }
-    map.on("move zoom viewreset", shift);
-    shift();
-    return pane;
-  }
+    return w;
+  };
 
+  /* A GCJ-02 tile layer drawn on WGS84 ground: each tile is moved by the GCJ-02
+   * offset at its own centre (the offset varies by tens of metres across a
+   * city-wide view, so one shift for the whole map would not do). The tile
+   * showing GCJ-02 point g(p) is drawn where WGS84 point p is; the overlays,
+   * and the stored data, never move. */
   var GcjTileLayer = L.TileLayer.extend({
-    onAdd: function (map) {
-      gcjPane(map);
-      L.TileLayer.prototype.onAdd.call(this, map);
+    _getTilePos: function (coords) {
+      var position = L.TileLayer.prototype._getTilePos.call(this, coords);
+      var size = this.getTileSize(), map = this._map;
+      var centre = coords.scaleBy(size).add(size.divideBy(2));  // the tile's centre, in pixels at its zoom
+      var gcj = map.unproject(centre, coords.z);
+      var wgs = HZ.gcj02ToWgs84(gcj.lng, gcj.lat);
+      return position.add(map.project(L.latLng(wgs[1], wgs[0]), coords.z).subtract(centre));
     },
     _getTiledPixelBounds: function (center) {
       // Load a margin of tiles so the shift never uncovers an edge.
@@ -174,7 +173,6 @@
     var group = L.layerGroup();
     spec.tiles.forEach(function (t) {
       var options = { subdomains: t.subdomains || "abc", attribution: t.attribution, maxZoom: t.maxZoom };
-      if (spec.gcj02) options.pane = "hzGcjTiles";
       group.addLayer(spec.gcj02 ? new GcjTileLayer(t.url, options) : L.tileLayer(t.url, options));
     });
     group.baseKey = spec.key;
