@@ -170,20 +170,17 @@ def transformer(source: str, target: str) -> Transform:
 
 
 def _to_wgs84(system: str) -> Transform:
-    if system in _TO_WGS84:
-        return _TO_WGS84[system]
-    from pyproj import Transformer
-
-    t = Transformer.from_crs(system, WGS84, always_xy=True)
-    return lambda x, y: t.transform(np.asarray(x, float), np.asarray(y, float))
+    return _TO_WGS84.get(system) or _pyproj(system, WGS84)
 
 
 def _from_wgs84(system: str) -> Transform:
-    if system in _FROM_WGS84:
-        return _FROM_WGS84[system]
+    return _FROM_WGS84.get(system) or _pyproj(WGS84, system)
+
+
+def _pyproj(source: str, target: str) -> Transform:
     from pyproj import Transformer
 
-    t = Transformer.from_crs(WGS84, system, always_xy=True)
+    t = Transformer.from_crs(source, target, always_xy=True)
     return lambda x, y: t.transform(np.asarray(x, float), np.asarray(y, float))
 
 

@@ -245,8 +245,9 @@ def _coordinates_problem(coords: Any, kind: str) -> str | None:
     problem = _nested_problem(coords, _COORDINATE_DEPTH[kind])
     if problem:
         return f"{kind} {problem}"
-    if kind in ("LineString",) and len(coords) < 2:
-        return "LineString has fewer than 2 positions"
+    lines = [coords] if kind == "LineString" else coords if kind == "MultiLineString" else []
+    if any(len(line) < 2 for line in lines):
+        return f"{kind} has a line of fewer than 2 positions"
     polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
     for polygon in polygons:
         if not polygon:

@@ -96,3 +96,10 @@ def test_warning_alone_passes(run, write_layer):
 def test_every_shipped_file_is_utf8_json():
     for path in LAYERS.glob("*.geojson"):
         json.loads(path.read_bytes().decode("utf-8"))
+
+
+def test_line_of_one_position_inside_a_multilinestring_is_named(write_layer):
+    geometry = {"type": "MultiLineString", "coordinates": [[[112.6, 26.9], [112.61, 26.9]], [[112.6, 26.9]]]}
+    path = write_layer(feature_collection([feature(geometry, id="l")]))
+    problems = [str(p) for p in check_layer(path)]
+    assert problems == [f"{path}: feature l: MultiLineString has a line of fewer than 2 positions"]
