@@ -135,6 +135,13 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _accuracy_text(metres: object) -> str | None:
+    """How far a feature can be trusted, as shown: "±1,500 m"."""
+    if metres is None or pd.isna(metres):
+        return None
+    return f"±{format_cell(float(metres), 0)} m"
+
+
 def _area_text(row: dict, words: dict) -> str:
     return (
         f"{format_cell(row['area_km2'])} km² · {format_cell(row['area_ha'])} ha · "
@@ -154,7 +161,7 @@ def _zone_cards(layers: MapLayers, summary: AreaSummary, lang: str) -> list[dict
             {
                 "id": row["id"],
                 "title": str(titles.iloc[i]),
-                "subtitle": None if pd.isna(subtitles.iloc[i]) else str(subtitles.iloc[i]),
+                "subtitle": _text(subtitles.iloc[i]),
                 "rows": [
                     [words["measured"], _area_text(row, words)],
                     [
@@ -172,10 +179,7 @@ def _zone_cards(layers: MapLayers, summary: AreaSummary, lang: str) -> list[dict
                     [words["enterprises_inside"], format_cell(int(row["enterprises"]))],
                     [words["landmarks_inside"], format_cell(int(row["landmarks"]))],
                     [words["boundary"], words["schematic"]],
-                    [
-                        words["accuracy"],
-                        f"±{format_cell(float(props['accuracy_m']), 0)} m" if "accuracy_m" in props else None,
-                    ],
+                    [words["accuracy"], _accuracy_text(props.get("accuracy_m"))],
                 ],
             }
         )
@@ -206,8 +210,8 @@ def _district_cards(layer: Layer, lang: str) -> list[dict]:
     return [
         {
             "title": str(t),
-            "subtitle": None if pd.isna(s) else str(s),
-            "rows": [[words["source"], str(src)], [words["accuracy"], f"±{format_cell(float(acc), 0)} m"]],
+            "subtitle": _text(s),
+            "rows": [[words["source"], str(src)], [words["accuracy"], _accuracy_text(acc)]],
         }
         for t, s, src, acc in zip(titles, subtitles, layer.frame["source"], layer.frame["accuracy_m"])
     ]
@@ -229,7 +233,7 @@ def _point_columns(layer: Layer, layers: MapLayers, lang: str) -> pd.DataFrame:
         return frame[name].astype(object) if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
     accuracy = pd.to_numeric(column("accuracy_m"), errors="coerce")
-    accuracy_text = {a: f"±{a:,.0f} m" for a in accuracy.dropna().unique()}  # format each value once
+    accuracy_text = {a: _accuracy_text(a) for a in accuracy.dropna().unique()}  # format each value once
     return pd.DataFrame(
         {
             "title": titles,
