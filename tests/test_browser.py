@@ -117,7 +117,17 @@ def test_search_by_english_name_opens_the_feature(page):
     result = page.locator(".hz-results button").first
     assert "娃哈哈" in result.inner_text()
     result.click()
+    page.wait_for_timeout(1000)
     assert "娃哈哈" in page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_search_by_chinese_name_opens_a_zone(page):
+    page, _ = page
+    page.locator(".hz-search input").fill("白沙洲")
+    page.locator(".hz-results button", has_text="白沙洲工业园").click()
+    page.wait_for_timeout(1000)  # past the fly-to: the popup must still be open, and be this zone's
+    popup = page.locator(".leaflet-popup-content")
+    assert "白沙洲工业园" in popup.inner_text() and "64.00" in popup.inner_text()
 
 
 def test_map_opens_fitted_to_the_zones(page):

@@ -260,7 +260,10 @@
         if (source.bounds) map.fitBounds(source.bounds(), { maxZoom: 15 });
         else map.setView(source.latlng(), Math.max(map.getZoom(), 15));
         source.open(map);
-        list.textContent = "";
+        // Empty the list once this click is over: a button detached while its click is still
+        // bubbling can no longer be traced to the control, so the map would take the click as
+        // its own, close the popup just opened and open whatever lies under the pointer.
+        setTimeout(function () { list.textContent = ""; }, 0);
       }
       input.addEventListener("input", function () {
         var query = input.value.trim().toLowerCase();
