@@ -17,7 +17,8 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 def _label(layer: Layer) -> str:
     """An overlay's name as HTML: a swatch of its colour, then the escaped name."""
     color = getattr(layer, "color", None)
-    name = html_text(layer.layer_name)
+    text = html_text(layer.layer_name)
+    name = f'<span class="hz-name" title="{text}">{text}</span>'  # cut with an ellipsis, whole on hover
     if color and _COLOR.fullmatch(color):
         return f'<span class="hz-swatch" style="background:{color}"></span> {name}'
     return name
