@@ -8,37 +8,33 @@ statistics panel and popups show, so the two can never disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from geo.fields import guess_unit
 from geo.layers import Layer
 from geo.measure import UNITS, geodesic_area_m2
-from geo.problems import InputError, Problem
+from geo.problems import NOTE, InputError, Problem
 
-NAME_FIELDS = ("name_zh", "name", "name_en", "NAME", "Name")
+UNIT_NAMES = {"m2": "m²", "ha": "ha (公顷)", "mu": "mu (亩)", "km2": "km²"}
 
 
 @dataclass
 class AreaSummary:
-    """Per-feature (or per-group) areas and the totals."""
+    """Per-feature (or per-group) areas and the totals, and what was guessed to get them."""
 
     rows: pd.DataFrame
     total: dict
     point_layers: list[str]
+    declared_unit: str | None = None  # the unit of the declared figures, where the layer has them
+    notes: list[Problem] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         features = self.rows.astype(object).where(self.rows.notna(), None).to_dict("records")
         return {"features": features, "total": self.total}
-
-
-def _names(frame: pd.DataFrame, labels: pd.Series) -> pd.Series:
-    for field in NAME_FIELDS:
-        if field in frame.columns:
-            return frame[field].where(frame[field].notna(), labels).astype(str)
-    return labels.astype(str)
 
 
 def count_inside(polygons: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -61,6 +57,34 @@ def require_polygons(layer: Layer) -> None:
         )
 
 
+def declared_areas(layer: Layer, area_m2: np.ndarray) -> tuple[pd.Series | None, str | None, list[Problem]]:
+    """The declared areas in m2, their unit, and a note where the unit was guessed.
+
+    The field is the user's (``--declared-field``) or a usual one (MJ, 面积,
+    declared_area_km2); a unit the field's name does not tell is the one in
+    which the declared figures match the measured areas best, and is reported.
+    """
+    field_name = layer.roles.declared
+    if field_name is None:
+        return None, None, []
+    values = pd.to_numeric(layer.frame[field_name], errors="coerce")
+    unit, notes = layer.roles.declared_unit, []
+    if unit is None:
+        guess = guess_unit(values.to_numpy(dtype=float), area_m2)
+        if guess is None:
+            return None, None, []
+        unit, gap = guess
+        notes.append(
+            Problem(
+                str(layer.path),
+                f"{field_name} read as {UNIT_NAMES[unit]}: in that unit it matches the measured areas "
+                f"(median gap {gap:.2g}%); --declared-unit chooses another",
+                severity=NOTE,
+            )
+        )
+    return values * UNITS[unit], unit, notes
+
+
 def summarise_areas(
     layer: Layer,
     by: str | None = None,
@@ -70,24 +94,21 @@ def summarise_areas(
     require_polygons(layer)
     frame = layer.frame
     area_m2 = geodesic_area_m2(frame.geometry.to_numpy())
-    rows = pd.DataFrame(
-        {
-            "id": frame["id"].astype(str) if "id" in frame.columns else layer.labels,
-            "name": _names(frame, layer.labels),
-            "area_m2": area_m2,
-        }
-    )
+    rows = pd.DataFrame({"id": layer.ids, "name": layer.names, "area_m2": area_m2})
     if "name_en" in frame.columns:
         rows["name_en"] = frame["name_en"]
-    if "declared_area_km2" in frame.columns:
-        rows["declared_area_km2"] = pd.to_numeric(frame["declared_area_km2"], errors="coerce")
+    declared_m2, unit, notes = declared_areas(layer, area_m2)
+    if declared_m2 is not None:
+        rows["declared_m2"] = declared_m2
     counted = []
     for points in point_layers:
         rows[points.name] = count_inside(frame.geometry.to_numpy(), points.frame.geometry.to_numpy())
         counted.append(points.name)
     if by is not None:
         rows = _group(rows, frame, by, counted)
-    return _finish(rows, counted)
+    summary = _finish(rows, counted, unit)
+    summary.notes = notes
+    return summary
 
 
 def _group(rows: pd.DataFrame, frame: pd.DataFrame, by: str, counted: list[str]) -> pd.DataFrame:
@@ -99,25 +120,35 @@ def _group(rows: pd.DataFrame, frame: pd.DataFrame, by: str, counted: list[str])
     keys = frame[by].astype(object).where(frame[by].notna(), "(none)").astype(str)
     groups = rows.assign(_key=keys.to_numpy()).groupby("_key", sort=True)
     grouped = groups[["area_m2", *counted]].sum()
-    if "declared_area_km2" in rows:
+    if "declared_m2" in rows:
         # A group's declared figure is known only when every member declares one.
-        grouped["declared_area_km2"] = groups["declared_area_km2"].agg(lambda s: s.sum() if s.notna().all() else np.nan)
+        grouped["declared_m2"] = groups["declared_m2"].agg(lambda s: s.sum() if s.notna().all() else np.nan)
     grouped.index.name = None
     grouped.insert(0, "name", grouped.index)
     grouped.insert(0, "id", grouped.index)
     return grouped.reset_index(drop=True)
 
 
-def _finish(rows: pd.DataFrame, counted: list[str]) -> AreaSummary:
+def _in_units(area_m2: pd.Series | float, prefix: str) -> dict:
+    return {f"{prefix}_{unit}": area_m2 / UNITS[unit] for unit in ("km2", "ha", "mu")}
+
+
+def _finish(rows: pd.DataFrame, counted: list[str], declared_unit: str | None) -> AreaSummary:
     total_m2 = float(np.nansum(rows["area_m2"]))
-    for unit in ("km2", "ha", "mu"):
-        rows[f"area_{unit}"] = rows["area_m2"] / UNITS[unit]
+    for name, values in _in_units(rows["area_m2"], "area").items():
+        rows[name] = values
     rows["share_pct"] = rows["area_m2"] / total_m2 * 100 if total_m2 else np.nan
-    total = {"area_m2": total_m2, **{f"area_{u}": total_m2 / UNITS[u] for u in ("km2", "ha", "mu")}}
-    if "declared_area_km2" in rows:
-        declared = rows["declared_area_km2"]
-        rows["difference_pct"] = (rows["area_km2"] - declared) / declared * 100
-        total["declared_area_km2"] = float(declared.sum()) if declared.notna().all() else None
+    total = {"area_m2": total_m2, **_in_units(total_m2, "area"), "share_pct": 100.0 if total_m2 else None}
+    if "declared_m2" in rows:
+        declared = rows["declared_m2"]
+        rows["declared_area_km2"] = declared / UNITS["km2"]
+        rows["declared"] = declared / UNITS[declared_unit]
+        rows["difference_pct"] = (rows["area_m2"] - declared) / declared * 100
+        total_declared = float(declared.sum()) if declared.notna().all() else None
+        total["declared_m2"] = total_declared
+        total["declared_area_km2"] = None if total_declared is None else total_declared / UNITS["km2"]
+        total["declared"] = None if total_declared is None else total_declared / UNITS[declared_unit]
+        total["difference_pct"] = (total_m2 - total_declared) / total_declared * 100 if total_declared else None
     for name in counted:
         total[name] = int(rows[name].sum())
-    return AreaSummary(rows, total, counted)
+    return AreaSummary(rows, total, counted, declared_unit)

@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from geo.layers import Layer
 from geo.measure import UNITS, geodesic_area_m2, geodesic_distance_m
+from geo.problems import InputError, Problem
+from geo.report import Column, Report, Table
 
 AGREES, DISAGREES, CONTRADICTS, RECORDED = "agrees", "disagrees", "contradicts", "recorded"
 DRAWING_PRECISION = 1e-4  # relative: the schematic polygons match their target area to 0.01%
@@ -51,7 +54,10 @@ class Finding:
 
 def load_claims(path: str | Path) -> list[dict]:
     """The claims of a claims file (``data/claims.json``)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))["claims"]
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))["claims"]
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), f"not a claims file ({type(exc).__name__}: {exc})")]) from None
 
 
 def stated_precision(value: float) -> float:
@@ -67,12 +73,12 @@ def _number(value: float, unit: str) -> str:
 
 class _Measurer:
     def __init__(self, zones: Layer, landmarks: Layer | None):
-        self.zone_area = dict(zip(zones.frame["id"], geodesic_area_m2(zones.frame.geometry.to_numpy()), strict=True))
-        self.zone_centre = {
-            zid: geometry.centroid for zid, geometry in zip(zones.frame["id"], zones.frame.geometry, strict=True)
-        }
-        self.zone_accuracy = dict(zip(zones.frame["id"], zones.frame["accuracy_m"], strict=True))
-        self.points = {} if landmarks is None else dict(zip(landmarks.frame["id"], landmarks.frame.index, strict=True))
+        ids = zones.ids
+        self.zone_area = dict(zip(ids, geodesic_area_m2(zones.frame.geometry.to_numpy()), strict=True))
+        self.zone_centre = {zid: geometry.centroid for zid, geometry in zip(ids, zones.frame.geometry, strict=True)}
+        self.zone_accuracy = dict(zip(ids, _accuracy(zones), strict=True))
+        self.points = {} if landmarks is None else dict(zip(landmarks.ids, landmarks.frame.index, strict=True))
+        self.point_accuracy = {} if landmarks is None else dict(zip(landmarks.frame.index, _accuracy(landmarks)))
         self.landmarks = landmarks
 
     def area(self, claim: dict) -> Finding:
@@ -96,7 +102,7 @@ class _Measurer:
         point = self.landmarks.frame.loc[self.points[claim["to"]]]
         end = point.geometry
         measured = float(geodesic_distance_m(start.x, start.y, end.x, end.y)) / 1000.0
-        slack = (float(self.zone_accuracy[claim["from"]]) + float(point["accuracy_m"])) / 1000.0
+        slack = (self.zone_accuracy[claim["from"]] + self.point_accuracy[point.name]) / 1000.0
         low = max(0.0, measured - slack)
         high = (measured + slack) * (1 + claim["tolerance_above_pct"] / 100)
         verdict = AGREES if low <= claim["value"] <= high else DISAGREES
@@ -111,6 +117,11 @@ class _Measurer:
         finding = _finding(claim, claim["value"], measured, claim["unit"], verdict, f"±{tolerance:g}")
         finding.measured = f"{' + '.join(f'{p:g}' for p in claim['parts'])} = {measured:g} {claim['unit']}"
         return finding
+
+
+def _accuracy(layer: Layer) -> np.ndarray:
+    """Each feature's accuracy_m, 0 where the layer does not say (a surveyed boundary)."""
+    return pd.to_numeric(layer.column("accuracy_m"), errors="coerce").fillna(0.0).to_numpy(dtype=float)
 
 
 def _finding(claim: dict, declared: float, measured: float, unit: str, verdict: str, tolerance: str) -> Finding:
@@ -174,3 +185,19 @@ def audit(claims: list[dict], zones: Layer, landmarks: Layer | None = None) -> l
     checks = {"area": measurer.area, "at_most_zone": measurer.area, "distance": measurer.distance, "sum": measurer.sum}
     findings = [checks.get(claim["quantity"], _recorded)(claim) for claim in claims]
     return findings + _contradictions(claims)
+
+
+def audit_report(findings: list[Finding]) -> Report:
+    """The findings as a report: a table (tolerance and note in CSV and Excel too) and JSON."""
+    columns = [
+        Column("claim", "claim"),
+        Column("declared", "declared"),
+        Column("measured", "measured"),
+        Column("difference_pct", "diff %", True),
+        Column("verdict", "verdict"),
+        Column("source", "source's words"),
+        Column("tolerance", "tolerance", detail=True),
+        Column("note", "note", detail=True),
+    ]
+    rows = [f.to_dict() for f in findings]
+    return Report([Table("audit", columns, rows)], {"findings": rows})

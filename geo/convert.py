@@ -10,6 +10,9 @@ from geo import crs
 from geo.layers import GEOJSON_SUFFIXES, Layer, write_geojson
 from geo.output import write_with
 
+# 1e-9 degree is 0.1 mm on the ground: a surveyed file survives a round trip to the millimetre.
+GEOGRAPHIC_DECIMALS = 9
+
 
 def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
     """Write a layer (read into WGS84) to ``target`` in ``to_system``, atomically.
@@ -24,7 +27,7 @@ def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
     )
     target = Path(target)
     if target.suffix.lower() in GEOJSON_SUFFIXES and not to_system.startswith("EPSG:"):
-        return write_geojson(frame, target)
+        return write_geojson(frame, target, GEOGRAPHIC_DECIMALS)
     declared = to_system if to_system.startswith("EPSG:") else crs.WGS84
     frame = frame.set_crs(declared, allow_override=True)
     driver = _driver(target)

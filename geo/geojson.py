@@ -1,8 +1,8 @@
 """Reading GeoJSON strictly, and fast when it is clean.
 
 GDAL is lenient with GeoJSON in ways that hurt later: it reads a NaN
-coordinate, a string coordinate as a null geometry, a bare geometry as a
-layer, and wrongly cased types. So GeoJSON, the project's own format, is read
+coordinate, a string coordinate as a null geometry, and wrongly cased
+types. So GeoJSON, the project's own format, is read
 here: first by msgspec, which decodes into typed structures in C and refuses
 anything that is not plain, valid GeoJSON (a string or a boolean is not a
 coordinate); a file it refuses, or one with a ring problem, is then walked
@@ -38,44 +38,74 @@ _COORDINATE_DEPTH = {
 _GEOJSON_TYPES = {t.lower(): t for t in [*_COORDINATE_DEPTH, "GeometryCollection", "Feature", "FeatureCollection"]}
 
 
-def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+    """The layer, the system its (pre-RFC 7946) ``crs`` member names if any, and the problems.
+
+    Any valid GeoJSON text is a layer: a FeatureCollection, one Feature, or a
+    bare geometry (one feature without properties).
+    """
     name = str(path)
     size = path.stat().st_size
     if size == 0:
-        return None, [Problem(name, "empty file; expected a GeoJSON FeatureCollection")]
+        return None, None, [Problem(name, "empty file; expected GeoJSON")]
     if size > MAX_GEOJSON_BYTES:
-        return None, [
-            Problem(
-                name,
-                f"{size / 2**20:.0f} MiB is over the {MAX_GEOJSON_BYTES >> 20} MiB limit for GeoJSON; use a GeoPackage",
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    name,
+                    f"{size / 2**20:.0f} MiB is over the {MAX_GEOJSON_BYTES >> 20} MiB limit for GeoJSON; "
+                    "use a GeoPackage",
+                )
+            ],
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                name,
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                "GeoJSON must be UTF-8: re-save it as UTF-8 (a GBK file: iconv -f GBK -t UTF-8)",
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    name,
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                    "GeoJSON must be UTF-8: re-save it as UTF-8 (a GBK file: iconv -f GBK -t UTF-8)",
+                )
+            ],
+        )
     fast = _decode_clean(text)
     if fast is not None:
-        return fast, []
+        return fast
     try:
         document = json.loads(text)
     except RecursionError:
-        return None, [Problem(name, "nested too deeply to be GeoJSON")]
+        return None, None, [Problem(name, "nested too deeply to be GeoJSON")]
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         reason = "ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
-        return None, [Problem(name, f"not valid JSON: {reason} at {where}")]
-    problem = _collection_problem(document)
+        return None, None, [Problem(name, f"not valid JSON: {reason} at {where}")]
+    features, problem = _root_features(document)
     if problem:
-        return None, [Problem(name, problem)]
-    return _features_frame(document["features"], name)
+        return None, None, [Problem(name, problem)]
+    frame, problems = _features_frame(features, name)
+    return frame, crs_member_system(document.get("crs")), problems
+
+
+def crs_member_system(member: Any) -> str | None:
+    """The system a GeoJSON 2008 ``crs`` member names (``EPSG:4547``), or None.
+
+    RFC 7946 dropped the member (GeoJSON is WGS84), but GDAL and QGIS still
+    write it for projected layers, and it is the file's own statement.
+    """
+    if not isinstance(member, dict) or not isinstance(member.get("properties"), dict):
+        return None
+    named = str(member["properties"].get("name", ""))
+    if named.upper().endswith("CRS84"):
+        return "wgs84"
+    code = named.rsplit(":", 1)[-1]
+    return f"EPSG:{code}" if "EPSG" in named.upper() and code.isdigit() else None
 
 
 # -- the fast path: typed decoding in C --------------------------------------------
@@ -116,17 +146,23 @@ class _Feature(msgspec.Struct, tag="Feature", tag_field="type"):
 
 class _FeatureCollection(msgspec.Struct, tag="FeatureCollection", tag_field="type"):
     features: list[_Feature]
+    crs: dict[str, Any] | None = None
 
 
-_DECODER = msgspec.json.Decoder(_FeatureCollection)
+_Geometry = _Point | _MultiPoint | _LineString | _MultiLineString | _Polygon | _MultiPolygon
+_DECODER = msgspec.json.Decoder(_FeatureCollection | _Feature | _Geometry)
 
 
-def _decode_clean(text: str) -> gpd.GeoDataFrame | None:
+def _decode_clean(text: str) -> tuple[gpd.GeoDataFrame, str | None, list[Problem]] | None:
     """The layer as a frame if the file is plain, valid GeoJSON; None sends it to the strict walk."""
     try:
-        features = _DECODER.decode(text).features
+        root = _DECODER.decode(text)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
+    if isinstance(root, _FeatureCollection):
+        features, system = root.features, crs_member_system(root.crs)
+    else:
+        features, system = [root if isinstance(root, _Feature) else _Feature(geometry=root)], None
     geometries = [feature.geometry for feature in features]
     records = [feature.properties if feature.properties is not None else {} for feature in features]
     geoms = np.full(len(features), None, dtype=object)
@@ -141,7 +177,7 @@ def _decode_clean(text: str) -> gpd.GeoDataFrame | None:
             return None
         geoms[i] = shapely.geometry.shape({"type": kind, "coordinates": geometry.coordinates})
     labels = [_label_of(r.get("id"), f.id, i) for i, (r, f) in enumerate(zip(records, features, strict=True))]
-    return _frame(records, geoms, labels)
+    return _frame(records, geoms, labels), system, []
 
 
 def _label_of(property_id: Any, feature_id: Any, index: int) -> str:
@@ -162,22 +198,25 @@ def _frame(records: list[dict], geoms: np.ndarray, labels: list[str]) -> gpd.Geo
 # -- the strict walk --------------------------------------------------------------
 
 
-def _collection_problem(document: Any) -> str | None:
+def _root_features(document: Any) -> tuple[list[Any], str | None]:
+    """The features of any GeoJSON root (a collection, a feature, a bare geometry), or what is wrong."""
     if not isinstance(document, dict):
-        return f"expected a GeoJSON FeatureCollection object, found a JSON {type(document).__name__}"
+        return [], f"expected a GeoJSON object, found a JSON {type(document).__name__}"
     kind = document.get("type")
     if kind == "FeatureCollection":
         if not isinstance(document.get("features"), list):
-            return "FeatureCollection has no 'features' list"
-        return None
+            return [], "FeatureCollection has no 'features' list"
+        return document["features"], None
+    if kind == "Feature":
+        return [document], None
+    if kind in _COORDINATE_DEPTH or kind == "GeometryCollection":
+        return [{"type": "Feature", "properties": None, "geometry": document}], None
     if not isinstance(kind, str):
-        return "no 'type' member; expected a GeoJSON FeatureCollection"
+        return [], "no 'type' member; expected GeoJSON (a FeatureCollection, a Feature or a geometry)"
     proper = _GEOJSON_TYPES.get(kind.lower())
-    if proper == "FeatureCollection":
-        return f"type is {kind!r}; GeoJSON types are case-sensitive: write 'FeatureCollection'"
     if proper:
-        return f"a bare {proper}, not a FeatureCollection; wrap it in a FeatureCollection"
-    return f"type {kind!r} is not GeoJSON; expected a FeatureCollection"
+        return [], f"type is {kind!r}; GeoJSON types are case-sensitive: write {proper!r}"
+    return [], f"type {kind!r} is not GeoJSON; expected a FeatureCollection, a Feature or a geometry"
 
 
 def _label(feature: Any, index: int) -> str:
@@ -220,23 +259,32 @@ def _feature_parts(feature: Any) -> tuple[dict, dict | None, str | None]:
         props = {}
     if not isinstance(props, dict):
         return {}, None, "'properties' must be an object or null"
+    feature_id = feature.get("id")
+    if feature_id is not None and type(feature_id) not in (str, int, float):
+        return props, None, f"'id' must be a string or a number, found {short(feature_id)}"
     geometry = feature.get("geometry")
     if geometry is None:
         return props, None, None  # reported, with the kind's rules, by _check_frame
+    problem = _geometry_problem(geometry)
+    return props, (None if problem else geometry), problem
+
+
+def _geometry_problem(geometry: Any) -> str | None:
+    """What is wrong with a GeoJSON geometry object, a collection's members included."""
     if not isinstance(geometry, dict):
-        return props, None, "'geometry' must be an object or null"
+        return "'geometry' must be an object or null"
     kind = geometry.get("type")
+    if kind == "GeometryCollection":
+        members = geometry.get("geometries")
+        if not isinstance(members, list):
+            return "GeometryCollection has no 'geometries' list"
+        return next((p for p in map(_geometry_problem, members) if p), None)
     if kind not in _COORDINATE_DEPTH:
         proper = _GEOJSON_TYPES.get(str(kind).lower())
         if proper and proper != kind:
-            return (
-                props,
-                None,
-                f"geometry type {kind!r} is wrongly cased; GeoJSON types are case-sensitive: {proper!r}",
-            )
-        return props, None, f"geometry type {kind!r} is not supported"
-    problem = _coordinates_problem(geometry.get("coordinates"), kind)
-    return props, (None if problem else geometry), problem
+            return f"geometry type {kind!r} is wrongly cased; GeoJSON types are case-sensitive: {proper!r}"
+        return f"geometry type {kind!r} is not supported"
+    return _coordinates_problem(geometry.get("coordinates"), kind)
 
 
 def _coordinates_problem(coords: Any, kind: str) -> str | None:

@@ -39,11 +39,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 def write_text(target: str | os.PathLike[str], text: str) -> Path:
     """Write UTF-8 text atomically and return the target path."""
-    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return Path(target)
+    return write_bytes(target, text.encode("utf-8"))
 
 
 def write_with(target: str | os.PathLike[str], writer: Callable[[Path], None]) -> Path:
@@ -51,4 +47,13 @@ def write_with(target: str | os.PathLike[str], writer: Callable[[Path], None]) -
     with atomic_path(target) as tmp:
         tmp.unlink()  # writers such as GDAL refuse to overwrite an existing file
         writer(tmp)
+    return Path(target)
+
+
+def write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
+    """Write bytes (a workbook) atomically and return the target path."""
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
     return Path(target)

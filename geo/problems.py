@@ -1,31 +1,42 @@
-"""Problems found in input: one line each, naming the file and the feature."""
+"""Problems found in input: one line each, naming the file and the feature or row."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from geo.errors import GeoError
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
 
 @dataclass(frozen=True)
 class Problem:
-    """A problem in one file, and where possible one feature of it."""
+    """A problem in one file, and where possible one feature (or table row) of it.
+
+    A note is not a problem but a guess the tool made (an encoding, a field,
+    a coordinate system), said so that no figure rests on a silent guess.
+    """
 
     path: str
     message: str
     feature: str | None = None
-    severity: str = "error"  # or "warning"
+    severity: str = ERROR
 
     def __str__(self) -> str:
-        where = f"{self.path}: feature {self.feature}" if self.feature else self.path
-        prefix = "warning: " if self.severity == "warning" else ""
+        where = self.path
+        if self.feature:
+            # A table's rows are named as such ("row 7"); a layer's features by id or "#index".
+            where += f": {self.feature}" if self.feature.startswith("row ") else f": feature {self.feature}"
+        prefix = "" if self.severity == ERROR else f"{self.severity}: "
         return f"{where}: {prefix}{self.message}"
 
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity == ERROR
 
 
-class InputError(Exception):
+class InputError(GeoError):
     """Bad input: carries the problems, each printable as one line."""
 
     def __init__(self, problems: Iterable[Problem]):

@@ -1,7 +1,8 @@
-"""Rendering rows of figures as a terminal table, CSV, JSON or Markdown.
+"""Reports: rows of figures described once (``Table``) and rendered as a
+terminal table, CSV, JSON, Markdown or an Excel workbook.
 
 The terminal table aligns Chinese text: East Asian wide characters take two
-columns.
+columns. CSV and JSON carry full precision; the table and Markdown round.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 import math
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -82,3 +85,87 @@ def json_text(document: Any) -> str:
         return value
 
     return json.dumps(clean(document), ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a report: the field it shows, its header, and whether it is a number."""
+
+    field: str
+    header: str
+    numeric: bool = False
+    detail: bool = False  # in files (CSV, Excel) but not in the terminal table or Markdown
+
+
+@dataclass
+class Table:
+    """Rows of figures described once, rendered to every format from this one model."""
+
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any] | None = None
+
+    def records(self, columns: Sequence[Column] | None = None) -> list[list[Any]]:
+        """The rows, then the total, as lists in column order."""
+        rows = self.rows + ([self.total] if self.total is not None else [])
+        return [[row.get(c.field) for c in columns or self.columns] for row in rows]
+
+    def text(self, fmt: str) -> str:
+        if fmt == "csv":
+            return csv_text([c.field for c in self.columns], self.records())
+        shown = [c for c in self.columns if not c.detail]
+        headers, numeric = [c.header for c in shown], [c.numeric for c in shown]
+        if fmt == "markdown":
+            return f"**{self.title}**\n\n" + markdown(headers, self.records(shown), numeric)
+        return f"{self.title}\n" + table(headers, self.records(shown), numeric)
+
+
+@dataclass
+class Report:
+    """What a command reports: its tables, and the JSON document holding the same figures."""
+
+    tables: list[Table]
+    document: Any
+
+    def render(self, fmt: str) -> str:
+        """The report as text: table, csv, markdown or json."""
+        if fmt == "json":
+            return json_text(self.document)
+        return "\n\n".join(t.text(fmt) for t in self.tables)
+
+    def xlsx(self) -> bytes:
+        """An Excel workbook, a sheet a table: numbers as numbers, the total row in bold."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        book.remove(book.active)
+        for number, part in enumerate(self.tables, start=1):
+            sheet = book.create_sheet(_sheet_title(part.title, number))
+            sheet.append([c.header for c in part.columns])
+            for row in part.records():
+                sheet.append([_cell_value(v) for v in row])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            if part.total is not None:
+                for cell in sheet[sheet.max_row]:
+                    cell.font = Font(bold=True)
+            sheet.freeze_panes = "A2"
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
+def _sheet_title(title: str, number: int) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\."""
+    name = "".join("_" if ch in "[]:*?/\\" else ch for ch in Path(title).name)[:28]
+    return f"{number} {name}"[:31]

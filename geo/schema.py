@@ -1,7 +1,8 @@
 """What each kind of layer must hold: its geometry types and its properties.
 
 A kind is named by the layer's role (``zones``, ``landmarks``, ``enterprises``,
-``districts``); a file whose kind is not known is checked for geometry only.
+``districts``). The properties are the shipped example's schema; a user's
+layer is held to its role's geometry types only.
 """
 
 from __future__ import annotations
@@ -121,14 +122,23 @@ KINDS: dict[str, Kind] = {
 }
 
 
-GEOMETRY_ONLY = "geometry"  # a kind name that checks geometry only, whatever the file is called
+GEOMETRY_ONLY = "geometry"  # a kind name that checks geometry only, whatever the file is
 
 
-def kind_of(path: str | Path, kind: str | None = None) -> Kind | None:
-    """The kind named explicitly, or guessed from the file name (``zones.geojson``)."""
+def role_of(path: str | Path, kind: str | None = None, strict: bool = False) -> Kind | None:
+    """What a layer is checked against.
+
+    A shipped example layer, or any layer with ``strict``, against its kind's
+    full schema; another layer given a kind (``--zones``) only against the
+    kind's geometry types: a user's layer needs a geometry and nothing more.
+    """
     if kind == GEOMETRY_ONLY:
         return None
-    if kind is not None:
-        return KINDS[kind]
-    stem = Path(path).name.split(".")[0].lower()
-    return KINDS.get(stem)
+    from geo.paths import example_kind
+
+    shipped = example_kind(path)
+    name = kind or shipped
+    if name is None:
+        return None
+    full = KINDS[name]
+    return full if strict or shipped == name else Kind(full.name, full.geometry_types, ())

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
+from geo.inputs import load_layers
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
@@ -87,7 +88,7 @@ def build_default_map(folder: Path, **options) -> Path:
     """The shipped layers built into ``folder/map.html`` with ``compose.build_map`` options."""
     from geo.webmap import compose
 
-    return compose.build_map(folder / "map.html", compose.load_map_layers(), compose.MapOptions(**options))
+    return compose.build_map(folder / "map.html", load_layers(), compose.MapOptions(**options))
 
 
 def load_script(name: str):

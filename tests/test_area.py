@@ -13,7 +13,7 @@ import shapely
 from pyproj import Geod, Transformer
 
 from geo.areas import summarise_areas
-from geo.areas_report import render_summary
+from geo.areas_report import area_report
 from geo.layers import read_layer
 from geo.measure import UNITS, convert_area
 from geo.problems import InputError
@@ -180,7 +180,7 @@ def test_bad_units_is_a_usage_error(run):
 
 def test_table_aligns_chinese_names():
     zones = read_layer("layers/zones.geojson")
-    text = render_summary([("zones", summarise_areas(zones))], "table", ["km2"])
+    text = area_report([("zones", summarise_areas(zones))], ["km2"]).render("table")
     lines = text.splitlines()[1:]
     header = lines[0]
     end_of_km2 = display_width(header[: header.index("km²") + 3])

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from geo.inputs import load_layers
 from geo.report import format_cell
 from geo.webmap import compose
 from tests.browser import MAP_JS
@@ -139,7 +140,7 @@ def test_map_opens_fitted_to_the_zones(page):
 def test_hostile_names_show_as_text_and_run_nothing(open_map, tmp_path):
     paths = hostile_layers(tmp_path)
     out = tmp_path / "hostile.html"
-    layers = compose.load_map_layers(paths["zones"], paths["landmarks"], paths["enterprises"])
+    layers = load_layers(paths["zones"], paths["landmarks"], paths["enterprises"])
     compose.build_map(out, layers)
     page, log = open_map(out)
     labels = overlay_labels(page)

@@ -11,6 +11,7 @@ from pyproj import Geod
 
 from geo import crs
 from geo.layers import read_layer
+from geo.reading import ReadOptions
 from tests.conftest import LAYERS, feature, feature_collection
 
 GEOD = Geod(ellps="WGS84")
@@ -95,7 +96,7 @@ def test_input_crs_gcj02_moves_points_back_onto_wgs84(write_layer):
     path = write_layer(
         feature_collection([feature({"type": "Point", "coordinates": [float(glon), float(glat)]}, id="s")])
     )
-    point = read_layer(path, input_crs="gcj02").frame.geometry.iloc[0]
+    point = read_layer(path, options=ReadOptions.of("gcj02")).frame.geometry.iloc[0]
     assert metres(point.x, point.y, 112.6271, 26.8928) < 0.01
 
 
@@ -132,7 +133,7 @@ def test_convert_to_kml_and_bd09(run, tmp_path):
     assert len(gpd.read_file(out)) == 5
     bd = tmp_path / "bd.geojson"
     assert run("convert", LAYERS / "landmarks.geojson", "-o", bd, "--from", "wgs84", "--to", "bd09").exit_code == 0
-    back = read_layer(bd, input_crs="bd09").frame
+    back = read_layer(bd, options=ReadOptions.of("bd09")).frame
     original = read_layer(LAYERS / "landmarks.geojson").frame
     assert metres(original.geometry.x, original.geometry.y, back.geometry.x, back.geometry.y).max() < 0.2
 

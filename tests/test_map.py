@@ -9,6 +9,7 @@ import re
 import pytest
 
 from geo.areas import summarise_areas
+from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.report import format_cell
 from geo.webmap import assets, compose
@@ -24,7 +25,7 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def default_html(tmp_path_factory):
     out = tmp_path_factory.mktemp("map") / "map.html"
-    layers = compose.load_map_layers()
+    layers = load_layers()
     compose.build_map(out, layers)
     return out.read_text(encoding="utf-8")
 
@@ -159,7 +160,7 @@ def test_error_while_rendering_keeps_the_previous_map_and_no_temp_file(run, tmp_
     assert os.listdir(tmp_path) == ["map.html"]
 
 
-def test_layers_from_other_files_replace_only_those_given(run, tmp_path):
+def test_given_layers_are_the_only_layers_on_the_map(run, tmp_path):
     document = json.loads((LAYERS / "enterprises.geojson").read_text(encoding="utf-8"))
     document["features"] = document["features"][:3]
     path = tmp_path / "few.geojson"
@@ -170,13 +171,14 @@ def test_layers_from_other_files_replace_only_those_given(run, tmp_path):
     names = [f["properties"]["name_zh"] for f in document["features"]]
     assert all(name in html for name in names)
     assert "衡阳娃哈哈恒枫饮料公司" not in html  # the fourth and later are gone
-    assert "平湖公园" in html  # shipped landmarks still there
+    assert "平湖公园" not in html  # no shipped landmark is mixed into a user's map
+    assert "核心区" not in html
 
 
 def test_offline_copies_read_as_text_equal_folium_offlines_own():
     from offlinefolium.elements import _res
 
-    page = compose.render_map(compose.compose_map(compose.load_map_layers()), cdn=True)
+    page = compose.render_map(compose.compose_map(load_layers()), cdn=True)
     urls = re.findall(r'<(?:script src|link rel="stylesheet" href)="(https://[^"]+)"', page)
     assert len(urls) >= 6
     for url in urls:

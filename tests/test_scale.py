@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
+from geo import paths
+from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2
 from geo.webmap import compose
@@ -35,7 +37,7 @@ def test_columns_store_repeated_values_once_and_distinct_ones_plainly():
 
 
 def test_big_layers_are_clustered_and_small_ones_not(tmp_path, many):
-    layers = compose.load_map_layers(enterprises=many)
+    layers = load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS)
     clustered = compose.build_map(tmp_path / "c.html", layers).read_text(encoding="utf-8")
     plain = compose.build_map(tmp_path / "p.html", layers, compose.MapOptions(cluster_above=None)).read_text("utf-8")
     assert clustered.count('"cluster":true') == 5  # the five clusters of 2,400 points each
@@ -44,18 +46,20 @@ def test_big_layers_are_clustered_and_small_ones_not(tmp_path, many):
 
 
 def test_default_map_is_not_clustered(tmp_path):
-    html = compose.build_map(tmp_path / "m.html", compose.load_map_layers()).read_text(encoding="utf-8")
+    html = compose.build_map(tmp_path / "m.html", load_layers()).read_text(encoding="utf-8")
     assert '"cluster":true' not in html and "L.MarkerClusterGroup" not in html
 
 
 def test_coordinates_travel_at_six_decimals(tmp_path, many):
-    html = compose.build_map(tmp_path / "m.html", compose.load_map_layers(enterprises=many)).read_text("utf-8")
+    html = compose.build_map(
+        tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS)
+    ).read_text("utf-8")
     decimals = [len(d) for d in re.findall(r"\b11[23]\.(\d+)\b", html)]
     assert decimals and max(decimals) <= 6
 
 
 def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
-    layers = compose.load_map_layers()
+    layers = load_layers()
     full = compose.build_map(tmp_path / "full.html", layers).read_text(encoding="utf-8")
     simple = compose.build_map(tmp_path / "s.html", layers, compose.MapOptions(simplify_m=200)).read_text("utf-8")
     assert len(simple) < len(full)
@@ -72,7 +76,7 @@ def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
 
 @pytest.mark.browser
 def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
-    out = compose.build_map(tmp_path / "m.html", compose.load_map_layers(enterprises=many))
+    out = compose.build_map(tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS))
     page, log = open_map(out)
     page.wait_for_function("() => document.querySelectorAll('.marker-cluster').length > 0")
     assert log.errors == []
@@ -89,7 +93,9 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
 @pytest.mark.browser
 def test_no_cluster_draws_every_point(open_map, tmp_path, many):
     out = compose.build_map(
-        tmp_path / "m.html", compose.load_map_layers(enterprises=many), compose.MapOptions(cluster_above=None)
+        tmp_path / "m.html",
+        load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS),
+        compose.MapOptions(cluster_above=None),
     )
     page, log = open_map(out)
     count = page.evaluate(

@@ -72,17 +72,18 @@ BROKEN = [
 @pytest.mark.parametrize(("case", "features", "expected", "where"), BROKEN, ids=[b[0] for b in BROKEN])
 def test_validate_names_file_feature_and_problem(run, write_layer, case, features, expected, where):
     path = write_layer(feature_collection(features), "zones.geojson")
-    result = run("validate", path)
+    result = run("validate", "--kind", "zones", path)
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line]
     assert any(line.startswith(f"{path}: feature {where}: ") and expected in line for line in lines), result.output
     assert "Traceback" not in result.output
 
 
-def test_kind_option_applies_schema_to_any_file_name(write_layer):
+def test_kind_schema_applies_to_any_file_name_only_when_strict(write_layer):
     path = write_layer(feature_collection([zone("a", name_zh=None)]), "anything.geojson")
     assert check_layer(path) == []  # unknown kind: geometry only
-    assert any("name_zh" in p.message for p in check_layer(path, kind="zones"))
+    assert not any("name_zh" in p.message for p in check_layer(path, kind="zones"))  # a role: polygons
+    assert any("name_zh" in p.message for p in check_layer(path, kind="zones", strict=True))
 
 
 def test_warning_alone_passes(run, write_layer):

@@ -1,10 +1,11 @@
-"""Geodesic area of each feature, in km2, ha and mu, with its share and the totals.
+"""Geodesic area of each feature, in km2, ha and mu, with its share and the declared figure.
 
 Areas are measured on the WGS84 ellipsoid (pyproj.Geod), whatever the input's
-coordinate system: never in degrees or Web Mercator. Where a feature declares
-an area (declared_area_km2), the difference is shown beside it. With no
-LAYER, measures the shipped zones and counts the shipped landmarks and
-enterprises inside each.
+coordinate system: never in degrees or Web Mercator. Names, ids and declared
+areas come from the layer's own fields (--name-field, --id-field,
+--declared-field, else the usual names, reported). With no LAYER, measures
+the shipped Hengyang example, counting its landmarks and enterprises inside
+each part; -o writes the table to a file (.csv, .xlsx, .json, .md).
 """
 
 from __future__ import annotations
@@ -31,26 +32,26 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
     multiple=True,
     type=click.Path(),
     metavar="LAYER",
-    help="Count this point layer's features inside each polygon (repeatable). "
-    "Default with no LAYER: the shipped landmarks and enterprises.",
+    help="Count this point layer's features (GeoJSON, Shapefile, CSV or Excel) inside each polygon (repeatable).",
 )
 @options.output_format
-@options.input_crs
-@options.repair
+@options.output_file
+@options.reading
 @options.reports_errors
 def command(
     layers: tuple[str, ...],
     units: str,
     by: str | None,
     count_layers: tuple[str, ...],
-    fmt: str,
-    input_crs: str | None,
-    repair: bool,
+    fmt: str | None,
+    out: str | None,
+    read_options,
 ) -> None:
     from geo import paths
     from geo.areas import summarise_areas
-    from geo.areas_report import render_summary
-    from geo.schema import GEOMETRY_ONLY
+    from geo.areas_report import area_report
+    from geo.inputs import load_layers
+    from geo.layers import read_layer
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]
@@ -58,13 +59,16 @@ def command(
         raise click.BadParameter(
             f"{', '.join(unknown) or 'none'}: choose from {', '.join(UNIT_CHOICES)}", param_hint="--units"
         )
-    if not layers:
-        layers = (str(paths.ZONES),)
-        count_layers = count_layers or (str(paths.LANDMARKS), str(paths.ENTERPRISES))
-    # Areas and counts need valid geometry only, not a kind's properties.
-    points = [options.read(p, GEOMETRY_ONLY) for p in count_layers]
-    summaries = [
-        (path, summarise_areas(options.read(path, GEOMETRY_ONLY, input_crs, repair), by=by, point_layers=points))
-        for path in layers
-    ]
-    click.echo(render_summary(summaries, fmt, chosen))
+    if count_layers and not layers:
+        raise click.UsageError("--count counts points inside a polygon LAYER: give one")
+    if layers:
+        polygons = [read_layer(path, None, read_options) for path in layers]
+        points = [read_layer(path, None, read_options) for path in count_layers]
+    else:
+        example = load_layers()
+        polygons, points = [example.zones], example.points()
+    options.show_warnings(*polygons, *points)
+    summaries = [(paths.display(layer.path), summarise_areas(layer, by=by, point_layers=points)) for layer in polygons]
+    for _, summary in summaries:
+        options.show_problems(summary.notes)
+    options.write_report(area_report(summaries, chosen), fmt, out)

@@ -1,10 +1,11 @@
-"""The seed's declared figures against what the layers measure.
+"""The declared figures of the Hengyang example against what the layers measure.
 
 Each line: the claim, the declared figure, the measured one, the
 difference, a verdict (agrees within its tolerance, disagrees, contradicts
 another claim, or recorded when nothing in the layers measures it) and the
-seed's own words. Disagreements are findings, not errors: the exit status is
-0 unless --strict.
+source's own words. Disagreements are findings, not errors: the exit status
+is 0 unless --strict. With --zones (and --landmarks) the claims are weighed
+against those layers instead of the shipped ones: a surveyed boundary, say.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from geo.cli import options
 
 
 @click.command(help=__doc__)
-@click.option("--claims", type=click.Path(), help="Claims file [default: data/claims.json].")
-@click.option("--zones", type=click.Path(), help="Zones layer [default: the shipped one].")
-@click.option("--landmarks", type=click.Path(), help="Landmarks layer [default: the shipped one].")
+@click.option("--claims", type=click.Path(), help="Claims file [default: the example's claims].")
+@click.option("--zones", type=click.Path(), help="Zones layer; its ids name the parts the claims speak of.")
+@click.option("--landmarks", type=click.Path(), help="Landmarks layer, for the distances.")
 @click.option("--measurable", is_flag=True, help="Only the claims the layers can check.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any claim disagrees or contradicts another.")
 @options.output_format
-@options.input_crs
+@options.output_file
+@options.reading
 @options.reports_errors
 def command(
     claims: str | None,
@@ -31,36 +33,21 @@ def command(
     landmarks: str | None,
     measurable: bool,
     strict: bool,
-    fmt: str,
-    input_crs: str | None,
+    fmt: str | None,
+    out: str | None,
+    read_options,
 ) -> None:
-    from geo import paths, report
-    from geo.audit import AGREES, RECORDED, audit, load_claims
+    from geo import paths
+    from geo.audit import AGREES, RECORDED, audit, audit_report, load_claims
+    from geo.inputs import load_layers
 
-    findings = audit(
-        load_claims(claims or paths.CLAIMS),
-        options.read(zones or paths.ZONES, "zones", input_crs if zones else None),
-        options.read(landmarks or paths.LANDMARKS, "landmarks", input_crs if landmarks else None),
-    )
+    layers = load_layers(zones=zones, landmarks=landmarks, options=read_options)
+    options.show_warnings(*layers.all())
+    if layers.zones is None:
+        raise click.UsageError("--landmarks needs --zones: distances are measured from a zone part")
+    findings = audit(load_claims(claims or paths.CLAIMS), layers.zones, layers.landmarks)
     if measurable:
         findings = [f for f in findings if f.verdict != RECORDED]
-    if fmt == "json":
-        click.echo(report.json_text({"findings": [f.to_dict() for f in findings]}))
-    else:
-        fields = ["claim", "declared", "measured", "difference_pct", "verdict", "source"]
-        headers = ["claim", "declared", "measured", "diff %", "verdict", "seed's words"]
-        numeric = [False, True, True, True, False, False]
-        rows = [[getattr(f, name) for name in fields] for f in findings]
-        if fmt == "csv":
-            click.echo(
-                report.csv_text(
-                    [*fields, "tolerance", "note"],
-                    [[*r, f.tolerance, f.note] for r, f in zip(rows, findings, strict=True)],
-                )
-            )
-        elif fmt == "markdown":
-            click.echo(report.markdown(headers, rows, numeric))
-        else:
-            click.echo(report.table(headers, rows, numeric))
+    options.write_report(audit_report(findings), fmt, out)
     failed = [f for f in findings if f.verdict not in (AGREES, RECORDED)]
     sys.exit(1 if strict and failed else 0)

@@ -1,12 +1,13 @@
 """Compose the layers into one self-contained HTML map.
 
-Zones, landmarks (by category), enterprises (by industry cluster) and the
-districts as context, each an overlay in the layer control; popups with
-declared and measured areas; an area-statistics panel, a legend, search,
-scale bar, fullscreen and a measure tool. Every script and stylesheet is
-inlined (--cdn links them instead), every text from a layer is shown as
-text, the same input gives the same bytes, and the file is replaced only
-once it is complete. A layer not given is the shipped one.
+Zones, landmarks (by category), enterprises (by industry) and districts as
+context, each an overlay in the layer control; popups with declared and
+measured areas and the layer's own fields; an area-statistics panel, a
+legend, search, scale bar, fullscreen and a measure tool. Every script and
+stylesheet is inlined (--cdn links them instead), every text from a layer is
+shown as text, the same input gives the same bytes, and the file is replaced
+only once it is complete. With no layer given, the map of the shipped
+Hengyang example; once any layer is given, only the layers given.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from geo.cli import options
     default=None,
     help="Where to write the map [default: build/map.html].",
 )
-@click.option("--zones", type=click.Path(), help="Zones layer (polygons).")
-@click.option("--landmarks", type=click.Path(), help="Landmarks layer (points).")
-@click.option("--enterprises", type=click.Path(), help="Enterprises layer (points).")
+@click.option("--zones", type=click.Path(), help="Zones layer (polygons): measured, with a statistics panel.")
+@click.option("--landmarks", type=click.Path(), help="Landmarks layer (points, or a table of them).")
+@click.option("--enterprises", type=click.Path(), help="Enterprises layer (points, or a CSV/Excel firm list).")
 @click.option("--districts", type=click.Path(), help="Districts layer shown as context.")
+@click.option("--title", help="The map's title [default: the example's name, or the first layer's file name].")
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -64,8 +66,7 @@ from geo.cli import options
     is_flag=True,
     help="Link Leaflet and plugins from their CDNs instead of inlining them (smaller file, needs the network).",
 )
-@options.input_crs
-@options.repair
+@options.reading
 @options.reports_errors
 def command(
     out: str | None,
@@ -73,22 +74,26 @@ def command(
     landmarks: str | None,
     enterprises: str | None,
     districts: str | None,
+    title: str | None,
     lang: str,
     cluster_above: int,
     no_cluster: bool,
     simplify_m: float,
     cdn: bool,
     tianditu_key: str | None,
-    input_crs: str | None,
-    repair: bool,
+    read_options,
 ) -> None:
     from geo import paths
-    from geo.webmap.compose import MapOptions, build_map, load_map_layers
+    from geo.inputs import load_layers
+    from geo.webmap.compose import MapOptions, build_map
 
-    layers = load_map_layers(zones, landmarks, enterprises, districts, input_crs=input_crs, repair=repair)
-    options.show_warnings(*(layer for layer in vars(layers).values() if layer is not None))
+    layers = load_layers(zones, landmarks, enterprises, districts, read_options)
+    options.show_warnings(*layers.all())
+    if layers.zones is not None:
+        options.show_problems(layers.zone_summary().notes)
     map_options = MapOptions(
         lang=lang,
+        title=title,
         tianditu_key=tianditu_key,
         cluster_above=None if no_cluster else cluster_above,
         simplify_m=simplify_m,

@@ -1,10 +1,15 @@
-"""Convert a layer between WGS84, GCJ-02, BD-09 and EPSG systems.
+"""Convert a layer between coordinate systems: WGS84, GCJ-02, BD-09 and EPSG.
 
-GCJ-02 is what Gaode (AutoNavi) and Tencent maps show, BD-09 is Baidu's,
-EPSG:4547 is CGCS2000 Gauss-Kruger at Hengyang. The inverse transforms from
-GCJ-02 and BD-09 are iterative (a round trip stays within a millimetre).
-The output format follows OUT's extension: .geojson, .gpkg or .kml (any
-format pyogrio reads is accepted as input, Shapefile included).
+The input is read in its own system (a Shapefile's .prj, a GeoPackage's);
+--from is for files that carry none (a table, GeoJSON from a web map, a
+Shapefile without .prj), and --override-crs reads a file in another system
+than it says, reported. GCJ-02 is what Gaode (AutoNavi) and Tencent maps
+show, BD-09 is Baidu's, EPSG:4547 is CGCS2000 Gauss-Kruger at 114°E. The
+inverse transforms from GCJ-02 and BD-09 are iterative (a round trip stays
+within a millimetre) and output keeps coordinates to better than a
+millimetre. The output format follows OUT's extension: .geojson, .gpkg or
+.kml (any format pyogrio reads is accepted as input, and CSV or Excel tables
+of points).
 """
 
 from __future__ import annotations
@@ -20,10 +25,9 @@ from geo.cli import options
 @click.option(
     "--from",
     "from_system",
-    required=True,
     metavar="SYSTEM",
     callback=options.coordinate_system,
-    help="System of the input: wgs84, gcj02, bd09 or EPSG:<code>.",
+    help="System of an input that carries none: wgs84, gcj02, bd09 or EPSG:<code> [default: wgs84].",
 )
 @click.option(
     "--to",
@@ -33,11 +37,16 @@ from geo.cli import options
     callback=options.coordinate_system,
     help="System of the output: wgs84, gcj02, bd09 or EPSG:<code>.",
 )
-@options.repair
+@options.reading
 @options.reports_errors
-def command(source: str, target: str, from_system: str, to_system: str, repair: bool) -> None:
-    from geo.convert import convert_layer
-    from geo.schema import GEOMETRY_ONLY
+def command(source: str, target: str, from_system: str | None, to_system: str, read_options) -> None:
+    from dataclasses import replace
 
-    layer = options.read(source, GEOMETRY_ONLY, from_system, repair)  # any layer converts, whatever its properties
+    from geo.convert import convert_layer
+    from geo.layers import read_layer
+
+    if from_system is not None:
+        read_options = replace(read_options, input_crs=((None, from_system),), input_option="--from")
+    layer = read_layer(source, None, read_options)  # any layer converts, whatever its properties
+    options.show_warnings(layer)
     click.echo(convert_layer(layer, target, to_system))

@@ -1,10 +1,11 @@
-"""Options and error handling shared by every subcommand."""
+"""Options and error handling shared by every subcommand, and the one way results are written."""
 
 from __future__ import annotations
 
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -22,55 +23,159 @@ def coordinate_system(ctx: click.Context, param: click.Parameter, value: str | N
         raise click.BadParameter(str(exc)) from None
 
 
-input_crs = click.option(
-    "--input-crs",
-    metavar="SYSTEM",
-    default=None,
-    callback=coordinate_system,
-    help="Coordinates of the input are in SYSTEM: wgs84, gcj02 (Gaode, Tencent), "
-    "bd09 (Baidu) or EPSG:<code> (e.g. EPSG:4547, CGCS2000 Gauss-Kruger). "
-    "GCJ-02 and BD-09 cannot be told from the numbers: say so here.",
-)
-
-repair = click.option(
-    "--repair",
-    is_flag=True,
-    help="Fix invalid polygons with shapely's make_valid, reporting each fix with its area before and after.",
-)
+def _input_systems(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+    """``SYSTEM`` for every file without one, or ``FILE=SYSTEM`` for one file."""
+    parsed = []
+    for value in values:
+        target, _, system = value.rpartition("=")
+        parsed.append((target or None, coordinate_system(ctx, param, system)))
+    return tuple(parsed)
 
 
-def read(path: str, kind: str | None = None, input_crs: str | None = None, repair: bool = False) -> Any:
-    """Read a layer for a command, its warnings shown on stderr (a repair is never silent)."""
-    from geo.layers import read_layer
+_READING_OPTIONS = [
+    click.option(
+        "--input-crs",
+        multiple=True,
+        metavar="[FILE=]SYSTEM",
+        callback=_input_systems,
+        help="System of input files that carry none (tables, Shapefiles without .prj, GeoJSON from web maps): "
+        "wgs84, gcj02 (Gaode, Tencent), bd09 (Baidu) or EPSG:<code> (EPSG:4547: CGCS2000 Gauss-Kruger, 114°E). "
+        "FILE=SYSTEM gives one file's; repeatable. A file's own system (.prj, GeoPackage) always wins.",
+    ),
+    click.option(
+        "--override-crs",
+        metavar="SYSTEM",
+        callback=coordinate_system,
+        help="Read every input in SYSTEM even where the file says otherwise (reported): for a .prj that lies.",
+    ),
+    click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of Shapefile attributes (GBK, GB18030, UTF-8 ...) [default: the .cpg, "
+        "else UTF-8 if it decodes, else GB18030].",
+    ),
+    click.option("--id-field", metavar="FIELD", help="Field holding each feature's id [detected: id, BSM, BH ...]."),
+    click.option(
+        "--name-field", metavar="FIELD", help="Field holding each feature's name [detected: 名称, MC, NAME ...]."
+    ),
+    click.option(
+        "--declared-field",
+        metavar="FIELD",
+        help="Field holding each feature's declared area, compared with the measured one [detected: MJ, 面积 ...].",
+    ),
+    click.option(
+        "--declared-unit",
+        type=click.Choice(["m2", "ha", "mu", "km2"]),
+        help="Unit of --declared-field [default: the unit that matches the measured areas, reported].",
+    ),
+    click.option("--lon-field", metavar="COLUMN", help="A table's longitude column [detected: 经度, lon, lng, x ...]."),
+    click.option("--lat-field", metavar="COLUMN", help="A table's latitude column [detected: 纬度, lat, y ...]."),
+    click.option("--skip-bad-rows", is_flag=True, help="Skip table rows without readable coordinates, reporting each."),
+    click.option(
+        "--repair",
+        is_flag=True,
+        help="Fix invalid polygons with shapely's make_valid, reporting each fix with its area before and after.",
+    ),
+]
+_READING_NAMES = [
+    "input_crs",
+    "override_crs",
+    "encoding",
+    "id_field",
+    "name_field",
+    "declared_field",
+    "declared_unit",
+    "lon_field",
+    "lat_field",
+    "skip_bad_rows",
+    "repair",
+]
 
-    layer = read_layer(path, kind, input_crs, repair)
-    show_warnings(layer)
-    return layer
+
+def reading(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say how input files are read, handed to the command as one ``read_options``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from geo.fields import FieldChoice
+        from geo.reading import ReadOptions
+
+        given = {name: kwargs.pop(name) for name in _READING_NAMES}
+        kwargs["read_options"] = ReadOptions(
+            input_crs=given["input_crs"],
+            override_crs=given["override_crs"],
+            encoding=given["encoding"],
+            fields=FieldChoice(given["id_field"], given["name_field"], given["declared_field"], given["declared_unit"]),
+            lon_field=given["lon_field"],
+            lat_field=given["lat_field"],
+            skip_bad_rows=given["skip_bad_rows"],
+            repair=given["repair"],
+        )
+        return command(*args, **kwargs)
+
+    for option in reversed(_READING_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def show_warnings(*layers: Any) -> None:
+    """Each layer's warnings and notes on stderr: a repair or a guess is never silent."""
     for layer in layers:
-        for problem in layer.warnings:
-            click.echo(str(problem), err=True)
+        if layer is not None:
+            show_problems(layer.warnings)
+
+
+def show_problems(problems: Any) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
 
 
 debug = click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
 
+FORMATS = ["table", "csv", "json", "markdown", "xlsx"]
+_SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
+
 output_format = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: from -o's extension, else table]. xlsx needs -o.",
+)
+output_file = click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (atomically) instead of the terminal. CSV gets a BOM so that Excel reads Chinese.",
 )
 
 
+def write_report(report: Any, fmt: str | None, out: str | None) -> None:
+    """The one output path: a report rendered in its format, to the terminal or to a file."""
+    from geo.output import write_bytes, write_text
+
+    fmt = fmt or (_SUFFIX_FORMATS.get(Path(out).suffix.lower(), "table") if out else "table")
+    if fmt == "xlsx":
+        if out is None:
+            raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+        click.echo(write_bytes(out, report.xlsx()))
+        return
+    text = report.render(fmt)
+    if out is None:
+        click.echo(text)
+    else:
+        # Excel opens a UTF-8 CSV as UTF-8 only when it starts with a BOM.
+        click.echo(write_text(out, ("\ufeff" if fmt == "csv" else "") + text + "\n"))
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn bad input into one line per problem on stderr and exit 1, never a traceback."""
+    """Turn expected errors into one line each on stderr and exit 1, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> Any:
+        from geo.errors import GeoError
         from geo.problems import InputError
 
         try:
@@ -79,11 +184,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             sys.exit(1)
-        except click.exceptions.Exit:
+        except (click.exceptions.Exit, click.ClickException):
             raise
-        except click.ClickException:
-            raise
-        except (OSError, ValueError, RecursionError, MemoryError) as exc:
+        except (GeoError, OSError, ValueError, RecursionError, MemoryError) as exc:
             if debug:
                 raise
             click.echo(f"error: {_one_line(exc)}", err=True)

@@ -1,10 +1,13 @@
-"""Check layers against their kind's schema and geometry rules.
+"""Check layers: geometry, coordinates, ids, and with --kind the example's schema.
 
-Each LAYER's kind comes from its file name (zones, landmarks, enterprises,
-districts) or from --kind; a layer of unknown kind is checked for geometry
-only. Prints one line per problem naming the file and the feature; exits 0
-when every layer is clean, 1 when it found errors (warnings alone pass).
-With no LAYER, checks the shipped layers.
+Any layer is checked for what every layer needs: a valid geometry per
+feature, coordinates in range (projected ones named, with the likely system),
+unique ids of string or number type, one family of geometry types. --kind
+also holds it to the Hengyang example's schema for that kind (its required
+properties and types); the shipped layers always are. Prints one line per
+problem naming the file and the feature (or table row); exits 0 when every
+layer is clean, 1 when it found errors (warnings and notes alone pass).
+With no LAYER, checks the shipped example.
 """
 
 from __future__ import annotations
@@ -20,21 +23,20 @@ KINDS = ["zones", "landmarks", "enterprises", "districts"]
 
 @click.command(help=__doc__)
 @click.argument("layers", nargs=-1, type=click.Path(dir_okay=True))
-@click.option("--kind", type=click.Choice(KINDS), help="Check every LAYER as this kind.")
-@options.input_crs
-@options.repair
+@click.option("--kind", type=click.Choice(KINDS), help="Check every LAYER against the example's schema of this kind.")
+@options.reading
 @options.reports_errors
-def command(layers: tuple[str, ...], kind: str | None, input_crs: str | None, repair: bool) -> None:
+def command(layers: tuple[str, ...], kind: str | None, read_options) -> None:
     from geo import paths
     from geo.layers import check_layer
 
-    targets = layers or tuple(str(paths.LAYERS / f"{k}.geojson") for k in KINDS)
+    targets = layers or tuple(str(path) for path in paths.EXAMPLE_LAYERS.values())
     found_errors = False
     for target in targets:
-        problems = check_layer(target, kind, input_crs, repair)
+        problems = check_layer(target, kind, read_options, strict=kind is not None)
         for problem in problems:
             click.echo(str(problem), err=problem.is_error)
         found_errors |= any(p.is_error for p in problems)
-        if not problems:
+        if not any(p.is_error or p.severity == "warning" for p in problems):
             click.echo(f"{target}: ok")
     sys.exit(1 if found_errors else 0)

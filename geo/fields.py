@@ -1,0 +1,137 @@
+"""Which of a layer's fields hold its id, its name, its declared area and its group.
+
+Planning offices name fields by convention, not by schema: MC or 名称 for a
+name, BSM or BH for an id, MJ or 面积 for an area whose unit is rarely stated,
+行业 for a firm's industry. The user can name each (``--id-field``,
+``--name-field``, ``--declared-field`` with ``--declared-unit``); otherwise the
+usual names are looked for, and what was chosen is said in one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from geo.measure import UNITS
+from geo.problems import NOTE, WARNING, Problem
+
+ID_FIELDS = ("id", "ID", "BSM", "BH", "编号", "标识码")
+NAME_FIELDS = (
+    "name_zh",
+    "名称",
+    "MC",
+    "NAME",
+    "name",
+    "YQMC",
+    "园区名称",
+    "QYMC",
+    "企业名称",
+    "DWMC",
+    "单位名称",
+    "name_en",
+)
+# Field name -> its unit where the name says it (None: guessed against the measured areas).
+DECLARED_FIELDS = {
+    "declared_area_km2": "km2",
+    "MJ": None,
+    "面积": None,
+    "YDMJ": None,
+    "用地面积": None,
+    "TBMJ": "m2",  # the land survey's parcel area, in m2
+}
+GROUP_FIELDS = ("cluster", "category", "行业", "产业", "所属行业", "HY", "类别", "DLMC", "industry")
+DECLARED_UNITS = tuple(UNITS)
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """The fields the user named; None leaves each to detection."""
+
+    id: str | None = None
+    name: str | None = None
+    declared: str | None = None
+    declared_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The fields that play each role in one layer (None: the layer has none)."""
+
+    id: str | None = None
+    name: str | None = None
+    declared: str | None = None
+    declared_unit: str | None = None  # None with a declared field: guessed from the measured areas
+    group: str | None = None
+
+
+def _find(columns: Sequence[str], candidates: Sequence[str]) -> str | None:
+    """The first candidate among the columns, exactly, else ignoring case and spaces."""
+    for name in candidates:
+        if name in columns:
+            return name
+    folded = {str(c).strip().casefold(): c for c in columns}
+    for name in candidates:
+        if name.casefold() in folded:
+            return folded[name.casefold()]
+    return None
+
+
+def find_roles(columns: Sequence[str], choice: FieldChoice, path: str) -> tuple[Roles, list[Problem]]:
+    """The layer's roles: the user's fields where given and present, else the usual names.
+
+    A named field the layer does not have is a warning (the usual names are
+    looked for instead); every detected field is reported in one note.
+    """
+    columns = [c for c in columns if c not in ("geometry", "_label")]
+    problems: list[Problem] = []
+    detected: list[str] = []
+
+    def pick(role: str, named: str | None, candidates: Sequence[str], option: str) -> str | None:
+        if named is not None:
+            if named in columns:
+                return named
+            found = _find(columns, candidates)
+            instead = f"; {role} from {found} instead" if found else ""
+            problems.append(Problem(path, f"has no field {named!r} ({option}){instead}", severity=WARNING))
+            return found
+        found = _find(columns, candidates)
+        if found is not None and found not in candidates[:1]:
+            detected.append(f"{role} from {found}")
+        return found
+
+    id_field = pick("id", choice.id, ID_FIELDS, "--id-field")
+    name_field = pick("name", choice.name, NAME_FIELDS, "--name-field")
+    declared = pick("declared area", choice.declared, list(DECLARED_FIELDS), "--declared-field")
+    unit = choice.declared_unit or DECLARED_FIELDS.get(declared or "")
+    group = _find(columns, GROUP_FIELDS)
+    if detected:
+        problems.append(
+            Problem(
+                path,
+                ", ".join(detected) + " (detected; --id-field, --name-field, --declared-field choose others)",
+                severity=NOTE,
+            )
+        )
+    return Roles(id_field, name_field, declared, unit, group), problems
+
+
+def guess_unit(declared: np.ndarray, measured_m2: np.ndarray) -> tuple[str, float] | None:
+    """The unit in which declared areas best match the measured ones, and the median gap in %.
+
+    An area field's unit is rarely stated (MJ may be m2, ha or mu); the
+    measured areas tell them apart, since the units differ by factors of 15
+    and more. None when no feature has both a positive declared and measured area.
+    """
+    declared = np.asarray(declared, dtype=float)
+    usable = np.isfinite(declared) & (declared > 0) & np.isfinite(measured_m2) & (measured_m2 > 0)
+    if not usable.any():
+        return None
+    best = None
+    for unit, factor in UNITS.items():
+        log_gap = np.median(np.abs(np.log(declared[usable] * factor / measured_m2[usable])))
+        if best is None or log_gap < best[1]:
+            best = (unit, log_gap)
+    unit, log_gap = best
+    return unit, float(np.expm1(log_gap) * 100)

@@ -1,0 +1,109 @@
+"""How a file is read: its coordinate system, its text encoding, its fields.
+
+Each file is read in its own system. A file that carries one (a Shapefile's
+``.prj``, a GeoPackage, a GeoJSON ``crs`` member) is read in it; ``--input-crs``
+is for files that carry none (a table, a Shapefile without ``.prj``, GeoJSON
+copied from a web map), either for every such file or for one
+(``--input-crs firms.xlsx=gcj02``). Reading a file in another system than its
+own takes ``--override-crs`` and is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+from pyproj import CRS
+
+from geo import crs
+from geo.fields import FieldChoice
+from geo.problems import NOTE, WARNING, Problem
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Everything a command may say about how to read its input files."""
+
+    input_crs: tuple[tuple[str | None, str], ...] = ()  # (file, or None for every file; system)
+    override_crs: str | None = None
+    encoding: str | None = None
+    fields: FieldChoice = field(default_factory=FieldChoice)
+    lon_field: str | None = None
+    lat_field: str | None = None
+    skip_bad_rows: bool = False
+    repair: bool = False
+    input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
+
+    @classmethod
+    def of(cls, input_crs: str | None = None, repair: bool = False) -> ReadOptions:
+        """Options for the common case: one system for every file without one."""
+        return cls(input_crs=((None, crs.normalise_system(input_crs)),) if input_crs else (), repair=repair)
+
+    def given_system(self, path: Path) -> tuple[str | None, str | None]:
+        """(system, the option that gave it) from --input-crs for this file; a file named beats every file."""
+        for target, system in self.input_crs:
+            if target is not None and _same_file(Path(target), path):
+                return system, f"{self.input_option} {target}={system}"
+        for target, system in self.input_crs:
+            if target is None:
+                return system, f"{self.input_option} {system}"
+        return None, None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def own_system(frame_crs: CRS | None) -> str | None:
+    """A file's own system as ``wgs84`` or ``EPSG:n``, or its WKT where it has no EPSG code."""
+    if frame_crs is None:
+        return None
+    code = frame_crs.to_epsg()
+    if code is not None:
+        try:
+            return crs.normalise_system(f"EPSG:{code}")
+        except ValueError:
+            pass
+    return frame_crs.to_wkt()
+
+
+def describe(system: str) -> str:
+    """A system as a reader would name it: ``EPSG:4547`` or a WKT's name."""
+    return system if len(system) < 40 else CRS.from_wkt(system).name
+
+
+def choose_system(path: Path, own: str | None, where: str, options: ReadOptions) -> tuple[str, list[Problem]]:
+    """The system to read ``path`` in, and what to say about the choice.
+
+    ``where`` says where the file's own system comes from (".prj", "its crs member").
+    """
+    name = str(path)
+    given, option = options.given_system(path)
+    if options.override_crs:
+        if own is not None and own != options.override_crs:
+            message = f"read as {options.override_crs} (--override-crs), not {describe(own)} as {where} says"
+            return options.override_crs, [Problem(name, message, severity=WARNING)]
+        return options.override_crs, []
+    if own is None:
+        return given or "wgs84", []
+    if given is not None and given != own:
+        message = (
+            f"read in {describe(own)} as {where} says; {option} is for files without a system "
+            "(--override-crs reads it in another)"
+        )
+        return own, [Problem(name, message, severity=NOTE)]
+    return own, []
+
+
+def to_wgs84(frame: gpd.GeoDataFrame, system: str) -> gpd.GeoDataFrame:
+    """The frame's geometries moved from ``system`` into WGS84 (raises ValueError if it cannot)."""
+    if system == "wgs84":
+        return frame.set_crs(crs.WGS84, allow_override=True)
+    if system.startswith("EPSG:") or system in crs.CHINESE_SYSTEMS:
+        frame.geometry = crs.transform_geometries(frame.geometry.values, system, "wgs84")
+        return frame.set_crs(crs.WGS84, allow_override=True)
+    return frame.set_crs(system, allow_override=True).to_crs(crs.WGS84)

@@ -1,0 +1,123 @@
+"""Point layers from tables: a firm list in CSV or Excel with longitude and latitude columns.
+
+The coordinate columns are the user's (``--lon-field``, ``--lat-field``) or
+found among the usual names (经度/纬度, lon/lat, lng, longitude/latitude, x/y).
+A row whose coordinate is missing or not a number refuses the file, one line
+per bad row, unless ``skip_bad_rows``, which reports each row it skips. Rows
+are numbered as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.encoding import GB18030, decode_text
+from geo.problems import NOTE, WARNING, Problem
+
+CSV_SUFFIXES = (".csv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+TABLE_SUFFIXES = CSV_SUFFIXES + EXCEL_SUFFIXES
+COORDINATE_PAIRS = (
+    ("经度", "纬度"),
+    ("lon", "lat"),
+    ("lng", "lat"),
+    ("longitude", "latitude"),
+    ("x", "y"),
+    ("东经", "北纬"),
+)
+FIRST_DATA_ROW = 2  # the header is row 1
+
+
+def is_table(path: Path) -> bool:
+    return path.suffix.lower() in TABLE_SUFFIXES
+
+
+def read_table(
+    path: Path,
+    lon_field: str | None = None,
+    lat_field: str | None = None,
+    skip_bad_rows: bool = False,
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """The table's rows as points (no coordinate system: a table carries none)."""
+    name = str(path)
+    try:
+        frame, problems = _read_rows(path)
+    except (OSError, ValueError) as exc:  # a codec error is a ValueError
+        return None, [Problem(name, f"cannot be read as a table: {str(exc).splitlines()[0]}")]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    columns, problem = _coordinate_columns(list(frame.columns), lon_field, lat_field)
+    if problem:
+        return None, [*problems, Problem(name, problem)]
+    lon_name, lat_name = columns
+    lon = pd.to_numeric(frame[lon_name], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(frame[lat_name], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(lon) | ~np.isfinite(lat)
+    if (lon_field, lat_field) == (None, None):
+        problems.append(
+            Problem(
+                name,
+                f"points from columns {lon_name}/{lat_name} (detected; --lon-field, --lat-field choose others)",
+                severity=NOTE,
+            )
+        )
+    rows = np.arange(len(frame)) + FIRST_DATA_ROW
+    for row in np.flatnonzero(bad):
+        what = _bad_value(frame[lon_name].iloc[row], lon_name) or _bad_value(frame[lat_name].iloc[row], lat_name)
+        message = (
+            f"{what}; skipped (--skip-bad-rows)" if skip_bad_rows else f"{what}; fix the row or give --skip-bad-rows"
+        )
+        problems.append(Problem(name, message, f"row {rows[row]}", WARNING if skip_bad_rows else "error"))
+    keep = ~bad
+    frame = frame.loc[keep].drop(columns=[lon_name, lat_name]).reset_index(drop=True)
+    points = gpd.GeoDataFrame(frame, geometry=shapely.points(lon[keep], lat[keep]))
+    points["_label"] = [f"row {r}" for r in rows[keep]]
+    return points, problems
+
+
+def _read_rows(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        # calamine (Rust) reads a 100,000-row sheet several times faster than openpyxl.
+        return pd.read_excel(path, engine="calamine"), []
+    text, encoding = decode_text(path.read_bytes())
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
+    note = []
+    if encoding == GB18030:
+        note.append(
+            Problem(str(path), "not UTF-8: read as GB18030 (GBK), as Excel saves CSV on Chinese Windows", severity=NOTE)
+        )
+    return frame, note
+
+
+def _coordinate_columns(
+    columns: list[str], lon_field: str | None, lat_field: str | None
+) -> tuple[tuple[str, str], str | None]:
+    if lon_field or lat_field:
+        missing = [f for f in (lon_field, lat_field) if f is not None and f not in columns]
+        if missing or not (lon_field and lat_field):
+            named = "both --lon-field and --lat-field" if not (lon_field and lat_field) else f"no column {missing[0]!r}"
+            return ("", ""), f"{named}; its columns are: {', '.join(columns)}"
+        return (lon_field, lat_field), None
+    folded = {c.casefold(): c for c in columns}
+    for lon, lat in COORDINATE_PAIRS:
+        if lon in folded and lat in folded:
+            return (folded[lon], folded[lat]), None
+    return ("", ""), (
+        "no longitude/latitude columns (经度/纬度, lon/lat, lng, longitude/latitude, x/y); "
+        f"name them with --lon-field and --lat-field; its columns are: {', '.join(columns)}"
+    )
+
+
+def _bad_value(value: object, column: str) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+        return f"{column} is empty"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{column} {str(value)!r} is not a number"
+    return None if np.isfinite(number) else f"{column} {value!r} is not a finite number"

@@ -1,0 +1,222 @@
+"""What the map says, as plain data: titles, popup cards, point columns, statistics, legend.
+
+Nothing here knows folium; ``compose`` puts these into the page. A user's
+layer tells its own story: its own fields in the popups, its geometry source
+and accuracy where it gives them and "unknown" where it does not. Only a
+feature whose geometry source says so is called schematic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo import paths
+from geo.areas import AreaSummary
+from geo.areas_report import UNIT_LABELS
+from geo.inputs import LayerSet
+from geo.layers import Layer
+from geo.report import format_cell
+from geo.webmap.labels import LABELS
+
+FALLBACK_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+MAX_OWN_FIELDS = 12  # a user's fields shown in a popup, in the file's order
+_EXAMPLE_FIELDS = {"description_zh", "zone_id", "district_id", "adcode", "kind", "declared_source"}
+_FIELD_WORDS = {"industries": "industries", "established": "established", "category": "category", "cluster": "cluster"}
+
+
+def vocabulary() -> dict:
+    """Display names and colours of the example's clusters, categories and zone parts."""
+    return json.loads(paths.VOCABULARY.read_text(encoding="utf-8"))
+
+
+def text(value: object) -> str | None:
+    """A property as display text; None where it is missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def accuracy_text(metres: object) -> str | None:
+    """How far a feature can be trusted, as shown: "±1,500 m"."""
+    if metres is None or pd.isna(metres):
+        return None
+    return f"±{format_cell(float(metres), 0)} m"
+
+
+def titles(layer: Layer, lang: str) -> tuple[pd.Series, pd.Series]:
+    """(title, subtitle) per feature: the name in ``lang`` and, where the layer has it, in the other."""
+    zh = layer.column("name_zh") if "name_zh" in layer.frame else layer.names.astype(object)
+    en = layer.column("name_en")
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    title = first.where(first.notna(), second.where(second.notna(), layer.labels))
+    return title, second.where(second.notna() & (second != title), None)
+
+
+def boundary_text(source: object, words: dict) -> str:
+    """What a popup says of a boundary: schematic only where its source says so, else the source, else unknown."""
+    value = text(source)
+    if value is None:
+        return words["unknown"]
+    return words["schematic"] if value.lower().startswith("schematic") else value
+
+
+def own_fields(layer: Layer) -> list[str]:
+    """A user's fields worth a popup row: not the ones already shown as name, id or area."""
+    roles = layer.roles
+    shown = {roles.id, roles.name, roles.declared, "name_zh", "name_en", "_label", layer.frame.geometry.name}
+    shown |= {"source", "geometry_source", "accuracy_m"} | _EXAMPLE_FIELDS
+    return [c for c in layer.frame.columns if c not in shown][:MAX_OWN_FIELDS]
+
+
+def field_header(field: str, words: dict) -> str:
+    """A popup row's label: the example's fields in the map's language, a user's by their own name."""
+    return words[_FIELD_WORDS[field]] if field in _FIELD_WORDS else str(field)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Display names and colours of a point layer's groups (clusters, categories, industries)."""
+
+    values: list[str]
+    labels: dict[str, str]
+    colors: dict[str, str]
+
+    @classmethod
+    def of(cls, layer: Layer, known: dict[str, dict], label: Callable[[str, dict], str]) -> Palette:
+        """Groups present in ``layer``; those ``known`` does not name get their own name and a spare colour."""
+        values = sorted(set(layer.column(layer.roles.group).dropna().astype(str)))
+        spare = itertools.cycle(FALLBACK_COLORS)
+        colors = {v: known[v]["color"] if v in known else next(spare) for v in values}
+        return cls(values, {k: label(k, v) for k, v in known.items()}, colors)
+
+    def label(self, value: str) -> str:
+        return self.labels.get(value, str(value))
+
+    def legend(self) -> list[dict]:
+        return [{"color": self.colors[v], "label": self.label(v)} for v in self.values]
+
+
+def area_text(row: dict, words: dict) -> str:
+    return (
+        f"{format_cell(row['area_km2'])} km² · {format_cell(row['area_ha'])} ha · "
+        f"{format_cell(row['area_mu'])} {words['mu']}"
+    )
+
+
+def declared_text(value: object, summary: AreaSummary, field: str | None, words: dict) -> str | None:
+    """A declared area in the unit its field holds it in, naming the field: "2,179.82 亩 (MJ)"."""
+    if value is None or pd.isna(value) or summary.declared_unit is None:
+        return None
+    unit = words["mu"] if summary.declared_unit == "mu" else UNIT_LABELS[summary.declared_unit]
+    named = "" if field in (None, "declared_area_km2") else f" ({field})"
+    return f"{format_cell(value)} {unit}{named}"
+
+
+def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[dict]:
+    """One popup card per zone: measured and declared areas, what lies inside, where the boundary is from."""
+    words = LABELS[lang]
+    zones = layers.zones
+    names, subtitles = titles(zones, lang)
+    extra = own_fields(zones)
+    cards = []
+    for i, row in enumerate(summary.rows.to_dict("records")):
+        props = zones.frame.iloc[i]
+        difference = row.get("difference_pct", np.nan)
+        rows = [
+            [words["measured"], area_text(row, words)],
+            [words["declared"], declared_text(row.get("declared"), summary, zones.roles.declared, words)],
+            [words["difference"], None if pd.isna(difference) else f"{format_cell(difference)} %"],
+        ]
+        rows += [[field_header(field, words), text(props.get(field))] for field in extra]
+        rows += [[words[f"{points.name}_inside"], format_cell(int(row[points.name]))] for points in layers.points()]
+        rows += [
+            [words["boundary"], boundary_text(props.get("geometry_source"), words)],
+            [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
+        ]
+        cards.append({"id": row["id"], "title": str(names.iloc[i]), "subtitle": text(subtitles.iloc[i]), "rows": rows})
+    return cards
+
+
+def district_cards(layer: Layer, lang: str) -> list[dict]:
+    words = LABELS[lang]
+    names, subtitles = titles(layer, lang)
+    return [
+        {
+            "title": str(t),
+            "subtitle": text(s),
+            "rows": [[words["source"], text(src) or words["unknown"]], [words["accuracy"], accuracy_text(acc)]],
+        }
+        for t, s, src, acc in zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))
+    ]
+
+
+def _lookup(ids: pd.Series, layer: Layer | None, lang: str) -> pd.Series:
+    """Names in ``lang`` for a column of feature ids (a zone_id, a district_id)."""
+    if layer is None:
+        return ids
+    names = dict(zip(layer.ids, titles(layer, lang)[0]))
+    return ids.map(names).where(ids.notna(), None)
+
+
+def point_columns(layer: Layer, layers: LayerSet, lang: str) -> tuple[pd.DataFrame, list[list]]:
+    """A point layer's popup texts as columns, and the card rows that name them.
+
+    A card row is [label, column] or, for a text every point shares, [label, None, text].
+    """
+    words = LABELS[lang]
+    names, subtitles = titles(layer, lang)
+    accuracy = pd.to_numeric(layer.column("accuracy_m"), errors="coerce")
+    accuracy_texts = {a: accuracy_text(a) for a in accuracy.dropna().unique()}  # format each value once
+    columns = {"title": names, "subtitle": subtitles}
+    rows: list[list] = []
+    for field, header, lookup in (("zone_id", "zone", layers.zones), ("district_id", "district", layers.districts)):
+        if field in layer.frame:
+            columns[header] = _lookup(layer.column(field), lookup, lang)
+            rows.append([words[header], header])
+    if "description_zh" in layer.frame:
+        columns["description"] = layer.column("description_zh")
+        rows.append([words["description"], "description"])
+    for number, field in enumerate(own_fields(layer)):
+        if field != layer.roles.group:
+            columns[f"f{number}"] = layer.column(field).map(text, na_action="ignore")
+            rows.append([field_header(field, words), f"f{number}"])
+    if "source" in layer.frame:
+        columns["source"] = layer.column("source")
+        rows.append([words["source"], "source"])
+    if accuracy_texts:
+        columns["accuracy"] = accuracy.map(accuracy_texts)
+        rows.append([words["accuracy"], "accuracy"])
+    else:
+        rows.append([words["accuracy"], None, words["unknown"]])
+    return pd.DataFrame(columns, index=layer.frame.index), rows
+
+
+def stats_spec(summary: AreaSummary, layers: LayerSet, lang: str) -> dict:
+    """The statistics panel: the rows ``geo area`` prints, in the map's language."""
+    words = LABELS[lang]
+    names = titles(layers.zones, lang)[0].tolist()
+    columns = [("area_km2", "km²"), ("area_ha", "ha"), ("area_mu", words["mu"]), ("share_pct", words["share"])]
+    if summary.declared_unit is not None:
+        unit = words["mu"] if summary.declared_unit == "mu" else UNIT_LABELS[summary.declared_unit]
+        columns += [("declared", f"{words['declared']} {unit}"), ("difference_pct", f"{words['difference']} %")]
+    columns += [(points.name, words[points.name]) for points in layers.points()]
+
+    def cells(name: str, row: dict) -> list[str]:
+        return [name] + [format_cell(row.get(field)) for field, _ in columns]
+
+    return {
+        "title": words["stats"],
+        "headers": [words["name"]] + [header for _, header in columns],
+        "numeric": [False] + [True] * len(columns),
+        "rows": [cells(n, r) for n, r in zip(names, summary.rows.to_dict("records"))],
+        "total": cells(words["total"], summary.total),
+        "note": words["stats_note_schematic"] if layers.example else words["stats_note"],
+    }
