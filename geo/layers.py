@@ -199,7 +199,7 @@ def _misdecoded(frame: pd.DataFrame, path: Path) -> list[Problem]:
     found = []
     texts = {"field names": [c for c in frame.columns if isinstance(c, str)]}
     for column in frame.columns:
-        if column not in ("_label", frame.geometry.name) and frame[column].dtype == object:
+        if column not in ("_label", frame.geometry.name) and not pd.api.types.is_numeric_dtype(frame[column]):
             try:
                 texts[f"field {column}"] = pd.unique(frame[column].dropna().to_numpy())
             except TypeError:  # lists (the example's industries) cannot be hashed; their texts are ours
