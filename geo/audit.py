@@ -166,7 +166,7 @@ def _contradictions(claims: list[dict]) -> list[Finding]:
         found.append(
             Finding(
                 id=f"{first['id']}~{claim['id']}",
-                claim=f"the seed states {first['claim']} twice",
+                claim=f"the source states {first['claim']} twice",
                 declared=f"{first['value']:g} and {claim['value']:g} {claim['unit']}",
                 measured="–",
                 difference_pct=gap / first["value"] * 100,

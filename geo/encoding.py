@@ -18,6 +18,7 @@ import numpy as np
 UTF8, GB18030 = "UTF-8", "GB18030"
 _DBF_TEXT_TYPES = b"CM"  # character and memo fields; the others are ASCII digits or binary
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SUSPECT = re.compile("[\u0080-\u00ff\ufffd]")  # Latin-1's upper half, or a replacement character
 
 
 def sidecar(path: Path, suffix: str) -> Path | None:
@@ -88,8 +89,11 @@ def misdecoded(values: Iterable[object]) -> tuple[int, str, str] | None:
     Such text re-encodes to Latin-1 and decodes as GB18030 into Chinese; a
     U+FFFD replacement character is a sign of a wrong decoding too.
     """
+    texts = [value for value in values if isinstance(value, str)]
+    if not _SUSPECT.search("\n".join(texts)):  # one pass in C: the common, clean case
+        return None
     count, example = 0, None
-    for value in values:
+    for value in texts:
         if not isinstance(value, str) or value.isascii():
             continue
         fixed = _as_gbk(value)

@@ -14,11 +14,11 @@ import click
 from geo import __version__
 
 SUBCOMMANDS = {
-    "validate": "Check layers against their kind's schema and geometry rules.",
-    "area": "Geodesic area of each feature, in km2, ha and mu.",
-    "audit": "The seed's declared figures against what the layers measure.",
+    "validate": "Check layers: geometry, coordinates, ids, and with --kind the example's schema.",
+    "area": "Geodesic area of each feature, in km2, ha and mu, with its share and the declared figure.",
+    "audit": "The declared figures of the Hengyang example against what the layers measure.",
     "build": "Compose the layers into one self-contained HTML map.",
-    "convert": "Convert a layer between WGS84, GCJ-02, BD-09 and EPSG systems.",
+    "convert": "Convert a layer between coordinate systems: WGS84, GCJ-02, BD-09 and EPSG.",
 }
 
 
@@ -41,8 +41,10 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geo")
 def main() -> None:
-    """Maps and area statistics for the Hengyang National High-tech Zone.
+    """Maps and area statistics for development zones in China.
 
-    衡阳国家高新技术产业开发区: zone boundaries, landmarks and enterprises as
-    GeoJSON layers, composed into an interactive map, measured on the ellipsoid.
+    Zone boundaries, landmarks and enterprises from Shapefile, GeoPackage,
+    GeoJSON, CSV or Excel, in any coordinate system, measured on the ellipsoid
+    and composed into one interactive map. With no layer given, every command
+    works on the shipped example: 衡阳国家高新技术产业开发区.
     """

@@ -1,10 +1,10 @@
 """Scale benchmark: N synthetic enterprises over the zone, in one run, side by side.
 
-For each N it builds the map with ``geo build --enterprises``, geopandas'
-``explore()`` and a minimal hand-written canvas page, and prints build
-seconds, peak memory of the build, HTML bytes, and headless-Chromium seconds
-from navigation until every layer is drawn, with the ratios. Run by hand, not
-by CI (timings on a shared machine are noisy):
+For each N it builds the map of the example's zones, landmarks and districts
+with the N points (``geo build --enterprises``), geopandas' ``explore()``
+and a minimal hand-written canvas page, and prints build seconds, peak
+memory of the build, HTML bytes, and headless-Chromium seconds from
+navigation until every layer is drawn, with the ratios. Run by hand, not by CI (timings on a shared machine are noisy):
 
     python tests/benchmarks/bench_scale.py                 # N = 1,000, 10,000, 100,000
     python tests/benchmarks/bench_scale.py 100000 --no-explore
@@ -117,6 +117,7 @@ def measure(n: int, folder: Path, instance, with_explore: bool) -> dict:
             "-m",
             "geo",
             "build",
+            *(f"--{kind}={ROOT / 'layers' / f'{kind}.geojson'}" for kind in ("zones", "landmarks", "districts")),
             "--enterprises",
             str(source),
             "-o",
