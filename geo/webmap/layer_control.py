@@ -49,17 +49,18 @@ class GroupedLayerControl(JSCSSMixin, ScriptElement):
                     {{ name|tojson }}: {{ layer.get_name() }},
                 {%- endfor %} },
             {%- endfor %} },
-            {{ this.options_json }}
+            Object.assign({{ this.options_json }}, { collapsed: HZ.narrow() })
         ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, base_layers: list[Layer], groups: dict[str, list[Layer]], collapsed: bool = False):
+    def __init__(self, base_layers: list[Layer], groups: dict[str, list[Layer]]):
         super().__init__()
         self._name = "GroupedLayerControl"
         self.base_layers = [(html_text(layer.layer_name), layer) for layer in base_layers]
         self.groups = [
             (html_text(group), [(_label(layer), layer) for layer in layers]) for group, layers in groups.items()
         ]
-        self.options_json = script_json({"collapsed": collapsed, "position": "topright"})
+        # Folded behind a button on a phone (HZ.narrow), open on a desk.
+        self.options_json = script_json({"position": "topright"})

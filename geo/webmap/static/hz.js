@@ -17,6 +17,9 @@
   }
   HZ.el = el;
 
+  /* A phone-sized screen: panels start folded there, so that they leave the map visible. */
+  HZ.narrow = function () { return window.innerWidth < 600; };
+
   /* A popup card: a title and [label, value] rows, all as text. */
   HZ.card = function (title, subtitle, rows) {
     var box = el("div", "hz-card");
@@ -222,7 +225,7 @@
       var body = el("div", "hz-body");
       body.appendChild(table);
       if (spec.note) body.appendChild(el("div", "hz-note", spec.note));
-      collapsible(box, spec.title, body);
+      collapsible(box, spec.title, body, HZ.narrow());
     });
   };
 
