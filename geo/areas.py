@@ -16,10 +16,8 @@ import shapely
 
 from geo.fields import guess_unit
 from geo.layers import Layer
-from geo.measure import UNITS, geodesic_area_m2
+from geo.measure import UNIT_LABELS, UNITS, geodesic_area_m2
 from geo.problems import NOTE, InputError, Problem
-
-UNIT_NAMES = {"m2": "m²", "ha": "ha (公顷)", "mu": "mu (亩)", "km2": "km²"}
 
 
 @dataclass
@@ -77,7 +75,7 @@ def declared_areas(layer: Layer, area_m2: np.ndarray) -> tuple[pd.Series | None,
         notes.append(
             Problem(
                 str(layer.path),
-                f"{field_name} read as {UNIT_NAMES[unit]}: in that unit it matches the measured areas "
+                f"{field_name} read as {UNIT_LABELS[unit]}: in that unit it matches the measured areas "
                 f"(median gap {gap:.2g}%); --declared-unit chooses another",
                 severity=NOTE,
             )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from geo.areas import AreaSummary
+from geo.measure import UNIT_LABELS
 from geo.report import Column, Report, Table
-
-UNIT_LABELS = {"km2": "km²", "ha": "ha", "mu": "mu (亩)", "m2": "m²"}
 
 
 def summary_columns(summary: AreaSummary, units: Sequence[str]) -> list[Column]:

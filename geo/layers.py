@@ -54,13 +54,13 @@ class Layer:
 
     @property
     def ids(self) -> pd.Series:
-        """Each feature's id as text: the id field's value, else its label."""
-        return self._text(self.roles.id)
+        """Each feature's id as text: its label, which is the id field's value where there is one."""
+        return self.labels.astype(str)
 
     @property
     def names(self) -> pd.Series:
         """Each feature's name as text: the name field's value, else its id."""
-        return self._text(self.roles.name, fallback=self.ids)
+        return text_or(self.column(self.roles.name), self.ids)
 
     def column(self, name: str | None) -> pd.Series:
         """A property as objects, or a column of None where the layer has no such field."""
@@ -69,11 +69,11 @@ class Layer:
         column = self.frame[name].astype(object)
         return column.where(column.notna(), None)
 
-    def _text(self, name: str | None, fallback: pd.Series | None = None) -> pd.Series:
-        values = self.column(name)
-        fallback = self.labels if fallback is None else fallback
-        present = values.notna() & (values.astype(str).str.strip() != "")
-        return values.astype(str).where(present, fallback.astype(str))
+
+def text_or(values: pd.Series, fallback: pd.Series) -> pd.Series:
+    """Values as text where they hold any (not missing, not blank), else the fallback."""
+    texts = values.astype(str)
+    return texts.where(values.notna() & (texts.str.strip() != ""), fallback.astype(str))
 
 
 def read_layer(
@@ -142,8 +142,7 @@ def _load(
     roles, found = find_roles(list(frame.columns), options.fields, str(path))
     problems += found + _misdecoded(frame, path)
     if roles.id is not None:
-        ids = frame[roles.id].astype(object)
-        frame["_label"] = ids.astype(str).where(ids.notna(), frame["_label"])
+        frame["_label"] = text_or(frame[roles.id].astype(object), frame["_label"])
     if options.repair:
         problems += checks.repair(frame, path)
     reported = {p.feature for p in problems if p.feature and p.is_error}

@@ -17,6 +17,7 @@ M2_PER_HA = 10_000.0
 M2_PER_MU = 10_000.0 / 15.0  # 1 mu (亩) = 1/15 ha = 666.67 m2
 
 UNITS = {"m2": 1.0, "km2": M2_PER_KM2, "ha": M2_PER_HA, "mu": M2_PER_MU}
+UNIT_LABELS = {"km2": "km²", "ha": "ha", "mu": "mu (亩)", "m2": "m²"}  # as reports and messages show them
 
 
 def geodesic_area_m2(geometries: np.ndarray) -> np.ndarray:

@@ -18,9 +18,9 @@ import pandas as pd
 
 from geo import paths
 from geo.areas import AreaSummary
-from geo.areas_report import UNIT_LABELS
 from geo.inputs import LayerSet
 from geo.layers import Layer
+from geo.measure import UNIT_LABELS
 from geo.report import format_cell
 from geo.webmap.labels import LABELS
 
@@ -111,11 +111,16 @@ def area_text(row: dict, words: dict) -> str:
     )
 
 
+def unit_label(unit: str, words: dict) -> str:
+    """A unit as the map shows it: 亩 (or mu) in the map's language, the others by symbol."""
+    return words["mu"] if unit == "mu" else UNIT_LABELS[unit]
+
+
 def declared_text(value: object, summary: AreaSummary, field: str | None, words: dict) -> str | None:
     """A declared area in the unit its field holds it in, naming the field: "2,179.82 亩 (MJ)"."""
     if value is None or pd.isna(value) or summary.declared_unit is None:
         return None
-    unit = words["mu"] if summary.declared_unit == "mu" else UNIT_LABELS[summary.declared_unit]
+    unit = unit_label(summary.declared_unit, words)
     named = "" if field in (None, "declared_area_km2") else f" ({field})"
     return f"{format_cell(value)} {unit}{named}"
 
@@ -205,7 +210,7 @@ def stats_spec(summary: AreaSummary, layers: LayerSet, lang: str) -> dict:
     names = titles(layers.zones, lang)[0].tolist()
     columns = [("area_km2", "km²"), ("area_ha", "ha"), ("area_mu", words["mu"]), ("share_pct", words["share"])]
     if summary.declared_unit is not None:
-        unit = words["mu"] if summary.declared_unit == "mu" else UNIT_LABELS[summary.declared_unit]
+        unit = unit_label(summary.declared_unit, words)
         columns += [("declared", f"{words['declared']} {unit}"), ("difference_pct", f"{words['difference']} %")]
     columns += [(points.name, words[points.name]) for points in layers.points()]
 
