@@ -1,33 +1,51 @@
-"""Area summaries as a report: the table ``geo area`` prints, and CSV, JSON, Markdown, Excel."""
+"""Area summaries as a report: the table ``geo area`` prints, and CSV, JSON, Markdown, Excel, the map's panel."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from geo.areas import AreaSummary
 from geo.measure import UNIT_LABELS
 from geo.report import Column, Report, Table
 
 
-def summary_columns(summary: AreaSummary, units: Sequence[str]) -> list[Column]:
+@dataclass(frozen=True)
+class Headers:
+    """Words of an area table: English for the terminal and files; the map gives its own language's."""
+
+    name: str = "name"
+    share: str = "share %"
+    declared: str = "declared"
+    difference: str = "diff %"
+    total: str = ""  # the total row's name
+    unit: Callable[[str], str] = UNIT_LABELS.__getitem__
+    count: Callable[[str], str] = str  # a point layer's count, by the layer's role name
+    show_ids: bool = True  # False: ids only in files (CSV, Excel), not on screen
+
+
+def summary_columns(summary: AreaSummary, units: Sequence[str], words: Headers = Headers()) -> list[Column]:
     """The columns shown for a summary: names, areas in ``units``, share, declared, counts."""
-    columns = [Column("id", "id"), Column("name", "name")]
-    columns += [Column(f"area_{u}", UNIT_LABELS[u], True) for u in units]
-    columns.append(Column("share_pct", "share %", True))
+    columns = [Column("id", "id", detail=not words.show_ids), Column("name", words.name)]
+    columns += [Column(f"area_{u}", words.unit(u), True) for u in units]
+    columns.append(Column("share_pct", words.share, True))
     if summary.declared_unit is not None:
         columns += [
-            Column("declared", f"declared {UNIT_LABELS[summary.declared_unit]}", True),
-            Column("difference_pct", "diff %", True),
+            Column("declared", f"{words.declared} {words.unit(summary.declared_unit)}", True),
+            Column("difference_pct", words.difference, True),
         ]
-    columns += [Column(name, name, True) for name in summary.point_layers]
+    columns += [Column(name, words.count(name), True) for name in summary.point_layers]
     return columns
+
+
+def summary_table(title: str, summary: AreaSummary, units: Sequence[str], words: Headers = Headers()) -> Table:
+    """One layer's areas, and their total, as a table."""
+    total = {"id": "total", **summary.total, "name": words.total}
+    return Table(title, summary_columns(summary, units, words), summary.rows.to_dict("records"), total)
 
 
 def area_report(summaries: Sequence[tuple[str, AreaSummary]], units: Sequence[str]) -> Report:
     """One table per layer, and the JSON document (one layer's summary, or ``{"layers": [...]}``)."""
-    tables = [
-        Table(str(path), summary_columns(s, units), s.rows.to_dict("records"), {"id": "total", "name": "", **s.total})
-        for path, s in summaries
-    ]
+    tables = [summary_table(str(path), s, units) for path, s in summaries]
     documents = [s.to_dict() | {"layer": str(path)} for path, s in summaries]
     return Report(tables, documents[0] if len(documents) == 1 else {"layers": documents})

@@ -120,6 +120,18 @@ class Table:
             return f"**{self.title}**\n\n" + markdown(headers, self.records(shown), numeric)
         return f"{self.title}\n" + table(headers, self.records(shown), numeric)
 
+    def panel(self) -> dict[str, Any]:
+        """The table as a page shows it (display text, as in the terminal), and its CSV to download."""
+        shown = [c for c in self.columns if not c.detail]
+        cells = [[format_cell(v) for v in row] for row in self.records(shown)]
+        return {
+            "headers": [c.header for c in shown],
+            "numeric": [c.numeric for c in shown],
+            "rows": cells[: len(self.rows)],
+            "total": cells[-1] if self.total is not None else None,
+            "csv": self.text("csv"),
+        }
+
 
 @dataclass
 class Report:

@@ -88,7 +88,7 @@ def open_page(instance, path: Path, log: PageLog, width: int = 1400, height: int
 
     page.route("**/*", route)
     page.goto(path.resolve().as_uri())
-    page.wait_for_function("() => window.HZ && document.querySelector('.leaflet-control-layers')")
+    page.wait_for_function("() => window.L && L.CardLayer && document.querySelector('.leaflet-control-layers')")
     return page
 
 

@@ -11,7 +11,7 @@ import pytest
 from geo import crs
 from geo.layers import read_layer
 from tests.browser import MAP_JS
-from tests.conftest import LAYERS, build_default_map
+from tests.builders import LAYERS, build_default_map
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_tianditu_is_not_offered_without_a_key(open_map, tmp_path):
 def test_page_formula_matches_python_at_the_zone_centre(page):
     page, _ = page
     centre = read_layer(LAYERS / "zones.geojson").frame.union_all().centroid
-    in_page = page.evaluate(f"() => HZ.wgs84ToGcj02({centre.x}, {centre.y})")
+    in_page = page.evaluate(f"() => L.TileLayer.Gcj02.fromWgs84({centre.x}, {centre.y})")
     lon, lat = crs.wgs84_to_gcj02(centre.x, centre.y)
     assert in_page == pytest.approx([float(lon), float(lat)], abs=1e-12)
 

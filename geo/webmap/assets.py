@@ -20,6 +20,7 @@ from pathlib import Path
 from branca.element import Figure, MacroElement
 from folium.template import Template
 
+from geo.errors import GeoError
 from geo.webmap.element import RawHTML
 
 _SCRIPT_LINK = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
@@ -30,11 +31,12 @@ _QUOTES = "'" * 3
 _ENTRY = re.compile(r"^_res\['(?P<url>[^']+)'\] = (?=" + _QUOTES + ")", re.MULTILINE)
 
 
-class AssetError(RuntimeError):
+class AssetError(GeoError):
     """A script or stylesheet the page needs could not be inlined."""
 
 
-def _static(name: str) -> str:
+def static_text(name: str) -> str:
+    """A file of the runtime (hz.js, hz.css), as text."""
     return files("geo.webmap").joinpath("static", name).read_text(encoding="utf-8")
 
 
@@ -46,8 +48,8 @@ class Runtime(MacroElement):
     def render(self, **kwargs) -> None:
         figure = self.get_root()
         assert isinstance(figure, Figure), "Runtime must be inside a Figure"
-        figure.header.add_child(RawHTML(f"<style>{_static('hz.css')}</style>"), name="hz_css")
-        figure.header.add_child(RawHTML(f"<script>{_static('hz.js')}</script>"), name="hz_js")
+        figure.header.add_child(RawHTML(f"<style>{static_text('hz.css')}</style>"), name="hz_css")
+        figure.header.add_child(RawHTML(f"<script>{static_text('hz.js')}</script>"), name="hz_js")
         super().render(**kwargs)
 
 

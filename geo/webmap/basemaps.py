@@ -99,12 +99,16 @@ def base_maps(tianditu_key: str | None = None) -> list[BaseMap]:
 
 
 class BaseLayer(Layer, ScriptElement):
-    """A base layer made by the runtime (``HZ.baseLayer``), shifted when it is GCJ-02."""
+    """A base layer: its tile layers in one group, ``L.tileLayer.gcj02`` where the tiles are GCJ-02."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = HZ.baseLayer({{ this.spec_json }});
+        var {{ this.get_name() }} = L.layerGroup([
+        {%- for url, options in this.tiles %}
+            L.tileLayer{{ this.factory }}({{ url }}, {{ options }}),
+        {%- endfor %}
+        ]);
         {% endmacro %}
         """
     )
@@ -112,13 +116,11 @@ class BaseLayer(Layer, ScriptElement):
     def __init__(self, base: BaseMap, lang: str, show: bool):
         super().__init__(name=base.name(lang), overlay=False, show=show)
         self._name = "BaseLayer"
-        self.spec_json = script_json(
-            {
-                "key": base.key,
-                "gcj02": base.gcj02,
-                "tiles": [
-                    {"url": t.url, "subdomains": t.subdomains, "attribution": t.attribution, "maxZoom": t.max_zoom}
-                    for t in base.tiles
-                ],
-            }
-        )
+        self.factory = ".gcj02" if base.gcj02 else ""
+        self.tiles = [
+            (
+                script_json(t.url),
+                script_json({"subdomains": t.subdomains or "abc", "attribution": t.attribution, "maxZoom": t.max_zoom}),
+            )
+            for t in base.tiles
+        ]

@@ -31,15 +31,15 @@ from geo.webmap.content import (
     Palette,
     district_cards,
     point_columns,
-    stats_spec,
+    stats_table,
     text,
     vocabulary,
     zone_cards,
 )
-from geo.webmap.control import Legend, Search, StatsPanel
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl
-from geo.webmap.layers import PointLayer, PolygonLayer
+from geo.webmap.overlays import CardLayer, ColumnLayer
+from geo.webmap.panels import FeatureSearch, Legend, Stats
 from geo.webmap.safe import html_text
 
 _LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/"
@@ -84,7 +84,7 @@ def _polygon_collection(frame: gpd.GeoDataFrame, cards: list[dict], rows: list[i
 
 def _point_layers(
     layer: Layer, layers: LayerSet, palette: Palette, lang: str, group_word: str, options: MapOptions
-) -> list[PointLayer]:
+) -> list[ColumnLayer]:
     """One overlay per group (cluster, category, industry), each clustered when it is big."""
     columns, rows = point_columns(layer, layers, lang)
     keys = layer.column(layer.roles.group).map(text, na_action="ignore").fillna("—")
@@ -98,8 +98,8 @@ def _point_layers(
         card = {"title": "title", "subtitle": "subtitle", "rows": [*group_row, *rows]}
         style = {"color": palette.colors.get(key, FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
         cluster = options.cluster_above is not None and len(members) > options.cluster_above
-        point_layer = PointLayer(lon[members], lat[members], columns.iloc[members], card, label, style, cluster=cluster)
-        result.append(point_layer)
+        points = columns.iloc[members]
+        result.append(ColumnLayer(lon[members], lat[members], points, card, label, style, cluster=cluster))
     return result
 
 
@@ -128,7 +128,7 @@ def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) ->
         color = colors.get(card["id"], FALLBACK_COLORS[i % len(FALLBACK_COLORS)])
         legend.append({"color": color, "label": card["title"]})
         style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25}
-        overlays.append(PolygonLayer(_polygon_collection(shapes, cards, [i]), card["title"], style))
+        overlays.append(CardLayer(_polygon_collection(shapes, cards, [i]), card["title"], style))
     return overlays, legend
 
 
@@ -180,7 +180,7 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         style = {"color": "#555", "weight": 1.5, "dashArray": "4 4", "fill": False}
         shapes = _display_geometries(layers.districts, options.simplify_m)
         name = words["districts"] if layers.example else layers.districts.path.name.split(".")[0]
-        context.append(PolygonLayer(_polygon_collection(shapes, cards, list(range(len(cards)))), name, style))
+        context.append(CardLayer(_polygon_collection(shapes, cards, list(range(len(cards)))), name, style))
 
     palettes = _palettes(layers, lang)
     point_groups, legend = {}, [{"title": words["zones"], "shape": "area", "items": zone_legend}]
@@ -189,18 +189,21 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         if layer is not None:
             point_groups[words[kind]] = _point_layers(layer, layers, palettes[kind], lang, group_word, options)
             legend.append({"title": words[kind], "shape": "point", "items": palettes[kind].legend()})
-    for layer in [*context, *zone_layers, *itertools.chain.from_iterable(point_groups.values())]:
+    overlays = [*context, *zone_layers, *itertools.chain.from_iterable(point_groups.values())]
+    for layer in overlays:
         fmap.add_child(layer)
     groups = {words["zones"]: zone_layers, **point_groups, words["context"]: context}
     groups = {name: members for name, members in groups.items() if members}
 
     fmap.add_child(GroupedLayerControl(bases, groups), name="layer_control")
     if summary is not None:
-        fmap.add_child(StatsPanel(stats_spec(summary, layers, lang)), name="stats")
+        table = stats_table(summary, layers, lang)
+        note = words["stats_note_schematic"] if layers.example else words["stats_note"]
+        fmap.add_child(Stats(table.panel() | {"note": note}, title=table.title), name="stats")
     legend = [section for section in legend if section["items"]]
     # The layer control shows the colours too, so the legend starts collapsed.
-    fmap.add_child(Legend({"title": words["legend"], "collapsed": True, "sections": legend}), name="legend")
-    fmap.add_child(Search({"placeholder": words["search"], "none": words["none"], "limit": 12}), name="search")
+    fmap.add_child(Legend(legend, title=words["legend"]), name="legend")
+    fmap.add_child(FeatureSearch(overlays, placeholder=words["search"], none=words["none"]), name="search")
     fmap.add_child(plugins.Fullscreen(position="topleft"), name="fullscreen")
     fmap.add_child(
         plugins.MeasureControl(

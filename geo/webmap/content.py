@@ -18,10 +18,11 @@ import pandas as pd
 
 from geo import paths
 from geo.areas import AreaSummary
+from geo.areas_report import Headers, summary_table
 from geo.inputs import LayerSet
 from geo.layers import Layer
 from geo.measure import UNIT_LABELS
-from geo.report import format_cell
+from geo.report import Table, format_cell
 from geo.webmap.labels import LABELS
 
 FALLBACK_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
@@ -204,24 +205,20 @@ def point_columns(layer: Layer, layers: LayerSet, lang: str) -> tuple[pd.DataFra
     return pd.DataFrame(columns, index=layer.frame.index), rows
 
 
-def stats_spec(summary: AreaSummary, layers: LayerSet, lang: str) -> dict:
-    """The statistics panel: the rows ``geo area`` prints, in the map's language."""
+def stats_table(summary: AreaSummary, layers: LayerSet, lang: str) -> Table:
+    """The statistics panel: the table ``geo area`` prints, in the map's language."""
     words = LABELS[lang]
-    names = titles(layers.zones, lang)[0].tolist()
-    columns = [("area_km2", "km²"), ("area_ha", "ha"), ("area_mu", words["mu"]), ("share_pct", words["share"])]
-    if summary.declared_unit is not None:
-        unit = unit_label(summary.declared_unit, words)
-        columns += [("declared", f"{words['declared']} {unit}"), ("difference_pct", f"{words['difference']} %")]
-    columns += [(points.name, words[points.name]) for points in layers.points()]
-
-    def cells(name: str, row: dict) -> list[str]:
-        return [name] + [format_cell(row.get(field)) for field, _ in columns]
-
-    return {
-        "title": words["stats"],
-        "headers": [words["name"]] + [header for _, header in columns],
-        "numeric": [False] + [True] * len(columns),
-        "rows": [cells(n, r) for n, r in zip(names, summary.rows.to_dict("records"))],
-        "total": cells(words["total"], summary.total),
-        "note": words["stats_note_schematic"] if layers.example else words["stats_note"],
-    }
+    headers = Headers(
+        name=words["name"],
+        share=words["share"],
+        declared=words["declared"],
+        difference=f"{words['difference']} %",
+        total=words["total"],
+        unit=lambda unit: unit_label(unit, words),
+        count=lambda name: words[name],
+        show_ids=False,
+    )
+    table = summary_table(words["stats"], summary, ("km2", "ha", "mu"), headers)
+    for row, name in zip(table.rows, titles(layers.zones, lang)[0]):
+        row["name"] = name
+    return table

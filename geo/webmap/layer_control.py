@@ -49,7 +49,7 @@ class GroupedLayerControl(JSCSSMixin, ScriptElement):
                     {{ name|tojson }}: {{ layer.get_name() }},
                 {%- endfor %} },
             {%- endfor %} },
-            Object.assign({{ this.options_json }}, { collapsed: HZ.narrow() })
+            Object.assign({{ this.options_json }}, { collapsed: L.Control.Panel.narrow() })
         ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -62,5 +62,5 @@ class GroupedLayerControl(JSCSSMixin, ScriptElement):
         self.groups = [
             (html_text(group), [(_label(layer), layer) for layer in layers]) for group, layers in groups.items()
         ]
-        # Folded behind a button on a phone (HZ.narrow), open on a desk.
+        # Folded behind a button on a phone (L.Control.Panel.narrow), open on a desk.
         self.options_json = script_json({"position": "topright"})

@@ -1,13 +1,19 @@
-/* Runtime of the Hengyang High-tech Zone map.
+/* Runtime of the zone map: a Leaflet plugin.
  *
- * Every text that comes from a layer reaches the page through textContent or
- * a text node, never innerHTML: a name such as <img onerror=...> shows as
- * text and runs nothing. Point layers arrive as columns (one array per
- * property, repeated values stored once) and are drawn on a canvas.
+ *   L.TileLayer.Gcj02   L.tileLayer.gcj02(url, options)     GCJ-02 tiles on WGS84 ground
+ *   L.CardLayer         L.cardLayer(geojson, options)       polygons whose features carry a popup card
+ *   L.ColumnLayer       L.columnLayer(columns, options)     points as columns, on the map's canvas
+ *   L.Control.Panel     L.control.panel(options)            a titled panel that folds
+ *   L.Control.Stats     L.control.stats(table, options)     the area table, with a CSV download
+ *   L.Control.Legend    L.control.legend(sections, options) coloured swatches
+ *   L.Control.FeatureSearch  L.control.featureSearch(layers, options)  search the layers it is handed
+ *
+ * Nothing is kept page-wide: each layer answers its own searches. Every text
+ * that comes from a layer reaches the page through textContent, never
+ * innerHTML: a name such as <img onerror=...> shows as text and runs nothing.
  */
-(function () {
+(function (L) {
   "use strict";
-  var HZ = (window.HZ = { sources: [] });
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -15,13 +21,9 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  HZ.el = el;
 
-  /* A phone-sized screen: panels start folded there, so that they leave the map visible. */
-  HZ.narrow = function () { return window.innerWidth < 600; };
-
-  /* A popup card: a title and [label, value] rows, all as text. */
-  HZ.card = function (title, subtitle, rows) {
+  /* A popup card: a title, a subtitle and [label, value] rows, all as text. */
+  function card(title, subtitle, rows) {
     var box = el("div", "hz-card");
     box.appendChild(el("div", "hz-card-title", title));
     if (subtitle) box.appendChild(el("div", "hz-card-subtitle", subtitle));
@@ -35,94 +37,25 @@
     });
     box.appendChild(table);
     return box;
-  };
-
-  /* Decode one column: {v: values, i: codes} or a plain array. */
-  function column(spec, row) {
-    if (spec === undefined || spec === null) return null;
-    if (Array.isArray(spec)) return spec[row];
-    var code = spec.i[row];
-    return code < 0 ? null : spec.v[code];
-  }
-  HZ.column = column;
-
-  /* Zones and districts: GeoJSON whose features carry a ready card. */
-  HZ.polygonLayer = function (data, style, searchable) {
-    var layer = L.geoJSON(data, {
-      style: function () { return style; },
-      onEachFeature: function (feature, member) {
-        var p = feature.properties;
-        member.bindTooltip(function () { return el("span", null, p.title); }, { sticky: true });
-        member.bindPopup(function () { return HZ.card(p.title, p.subtitle, p.rows); }, { maxWidth: 360 });
-      },
-    });
-    if (searchable) {
-      layer.eachLayer(function (member) {
-        var p = member.feature.properties;
-        HZ.sources.push({
-          names: [p.title, p.subtitle || ""],
-          layer: layer,
-          bounds: function () { return member.getBounds(); },
-          open: function (map) { member.openPopup(member.getBounds().getCenter()); },
-        });
-      });
-    }
-    return layer;
-  };
-
-  /* Points: columns drawn as circle markers on the map's canvas (the map is
-   * made with preferCanvas; a second canvas on top would swallow the clicks
-   * meant for the zones beneath it). */
-  HZ.pointLayer = function (data, style, card) {
-    var markers = new Array(data.x.length);
-    for (var i = 0; i < data.x.length; i++) {
-      markers[i] = L.circleMarker([data.y[i], data.x[i]], {
-        radius: style.radius, color: style.stroke, weight: 1,
-        fillColor: style.color, fillOpacity: 0.85, row: i,
-      });
-    }
-    var group;
-    if (style.cluster) {  // many points: Leaflet.markercluster, added in bulk
-      group = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
-      group.addLayers(markers);
-    } else {
-      group = L.featureGroup(markers);
-    }
-    function title(row) { return column(data.columns[card.title], row); }
-    function popupFor(row) {
-      // A row names a column, or (column null) carries the same text for every point.
-      var rows = card.rows.map(function (r) { return [r[0], r[1] === null ? r[2] : column(data.columns[r[1]], row)]; });
-      return HZ.card(title(row), column(data.columns[card.subtitle], row), rows);
-    }
-    var tip = L.tooltip({ direction: "top", offset: [0, -4] });
-    group.on("mouseover", function (e) {
-      var row = e.layer.options.row;
-      tip.setLatLng(e.layer.getLatLng()).setContent(el("span", null, title(row)));
-      group._map.openTooltip(tip);
-    });
-    group.on("mouseout", function () { if (group._map) group._map.closeTooltip(tip); });
-    group.on("click", function (e) {
-      L.popup({ maxWidth: 360 }).setLatLng(e.layer.getLatLng()).setContent(popupFor(e.layer.options.row)).openOn(group._map);
-    });
-    for (var s = 0; s < data.x.length; s++) {
-      HZ.sources.push(pointSource(group, markers, s, title(s), column(data.columns[card.subtitle], s), popupFor));
-    }
-    return group;
-  };
-
-  function pointSource(group, markers, row, name, alt, popupFor) {
-    return {
-      names: [name, alt || ""],
-      layer: group,
-      latlng: function () { return markers[row].getLatLng(); },
-      open: function (map) {
-        L.popup({ maxWidth: 360 }).setLatLng(markers[row].getLatLng()).setContent(popupFor(row)).openOn(map);
-      },
-    };
   }
 
-  /* GCJ-02 ("Mars coordinates"): the published formula, as geo/crs.py has it. */
-  HZ.wgs84ToGcj02 = function (lon, lat) {
+  /* One value of a column: {v: values, i: codes} (-1: missing) or a plain array. */
+  function decode(column, row) {
+    if (column === undefined || column === null) return null;
+    if (Array.isArray(column)) return column[row];
+    var code = column.i[row];
+    return code < 0 ? null : column.v[code];
+  }
+
+  function matches(names, query) {
+    return names.some(function (n) { return n && String(n).toLowerCase().indexOf(query) >= 0; });
+  }
+
+  var POPUP = { maxWidth: 360, autoPanPadding: [12, 12] };
+
+  /* ---- GCJ-02 ("Mars coordinates"): the published formula, as geo/crs.py has it. ---- */
+
+  function fromWgs84(lon, lat) {
     if (lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271) return [lon, lat];
     var a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI;
     var x = lon - 105.0, y = lat - 35.0, sq = Math.sqrt(Math.abs(x));
@@ -137,103 +70,216 @@
     dlat = dlat * 180.0 / ((a * (1 - ee)) / (magic * sqrtmagic) * PI);
     dlon = dlon * 180.0 / (a / sqrtmagic * Math.cos(radlat) * PI);
     return [lon + dlon, lat + dlat];
-  };
+  }
 
   /* The inverse, by fixed-point iteration (as geo/crs.py does): about 1 micrometre. */
-  HZ.gcj02ToWgs84 = function (lon, lat) {
+  function toWgs84(lon, lat) {
     var w = [lon, lat];
     for (var i = 0; i < 40; i++) {
-      var g = HZ.wgs84ToGcj02(w[0], w[1]), dlon = g[0] - lon, dlat = g[1] - lat;
+      var g = fromWgs84(w[0], w[1]), dlon = g[0] - lon, dlat = g[1] - lat;
       w = [w[0] - dlon, w[1] - dlat];
       if (Math.abs(dlon) < 1e-11 && Math.abs(dlat) < 1e-11) break;
     }
     return w;
-  };
+  }
 
-  /* A GCJ-02 tile layer drawn on WGS84 ground: each tile is moved by the GCJ-02
-   * offset at its own centre (the offset varies by tens of metres across a
-   * city-wide view, so one shift for the whole map would not do). The tile
-   * showing GCJ-02 point g(p) is drawn where WGS84 point p is; the overlays,
-   * and the stored data, never move. */
-  var GcjTileLayer = L.TileLayer.extend({
+  /* GCJ-02 tiles (Gaode) drawn on WGS84 ground: each tile is moved by the offset at its own
+   * centre (the offset varies by tens of metres across a city, so one shift would not do).
+   * The overlays, and the stored data, never move. Leaflet has no public hook for a tile's
+   * position, so this overrides the two TileLayer methods that place tiles. */
+  L.TileLayer.Gcj02 = L.TileLayer.extend({
     _getTilePos: function (coords) {
       var position = L.TileLayer.prototype._getTilePos.call(this, coords);
       var size = this.getTileSize(), map = this._map;
       var centre = coords.scaleBy(size).add(size.divideBy(2));  // the tile's centre, in pixels at its zoom
       var gcj = map.unproject(centre, coords.z);
-      var wgs = HZ.gcj02ToWgs84(gcj.lng, gcj.lat);
+      var wgs = toWgs84(gcj.lng, gcj.lat);
       return position.add(map.project(L.latLng(wgs[1], wgs[0]), coords.z).subtract(centre));
     },
     _getTiledPixelBounds: function (center) {
-      // Load a margin of tiles so the shift never uncovers an edge.
+      // Load a margin of tiles so that the shift never uncovers an edge.
       var bounds = L.TileLayer.prototype._getTiledPixelBounds.call(this, center);
       var margin = L.point(256, 256);
       return L.bounds(bounds.min.subtract(margin), bounds.max.add(margin));
     },
   });
+  L.TileLayer.Gcj02.fromWgs84 = fromWgs84;
+  L.TileLayer.Gcj02.toWgs84 = toWgs84;
+  L.tileLayer.gcj02 = function (url, options) { return new L.TileLayer.Gcj02(url, options); };
 
-  HZ.baseLayer = function (spec) {
-    var group = L.layerGroup();
-    spec.tiles.forEach(function (t) {
-      var options = { subdomains: t.subdomains || "abc", attribution: t.attribution, maxZoom: t.maxZoom };
-      group.addLayer(spec.gcj02 ? new GcjTileLayer(t.url, options) : L.tileLayer(t.url, options));
-    });
-    group.baseKey = spec.key;
-    return group;
-  };
+  /* ---- Overlays ---- */
 
-  /* A control holding any element, at a corner of the map. */
-  function panel(map, position, className, build) {
-    var Control = L.Control.extend({
-      onAdd: function () {
-        var box = el("div", "leaflet-control hz-panel " + className);
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-        build(box);
-        return box;
-      },
-    });
-    return new Control({ position: position }).addTo(map);
-  }
+  /* Zones and districts: GeoJSON whose features carry {title, subtitle, rows}. */
+  L.CardLayer = L.GeoJSON.extend({
+    initialize: function (data, options) {
+      L.GeoJSON.prototype.initialize.call(this, data, L.extend({
+        onEachFeature: function (feature, member) {
+          var p = feature.properties;
+          member.bindTooltip(function () { return el("span", null, p.title); }, { sticky: true });
+          member.bindPopup(function () { return card(p.title, p.subtitle, p.rows); }, POPUP);
+        },
+      }, options));
+    },
 
-  function collapsible(box, heading, body, collapsed) {
-    var button = el("button", "hz-toggle", heading);
-    button.type = "button";
-    button.setAttribute("aria-expanded", String(!collapsed));
-    if (collapsed) body.style.display = "none";
-    button.addEventListener("click", function () {
-      var open = body.style.display === "none";
-      body.style.display = open ? "" : "none";
-      button.setAttribute("aria-expanded", String(open));
-    });
-    box.appendChild(button);
-    box.appendChild(body);
-  }
+    /* Features whose name holds ``query`` (lower case), as search results. */
+    search: function (query, limit) {
+      var hits = [];
+      this.eachLayer(function (member) {
+        var p = member.feature.properties;
+        if (hits.length >= limit || !matches([p.title, p.subtitle], query)) return;
+        hits.push({
+          name: p.title, alt: p.subtitle, layer: this,
+          show: function (map) {
+            map.fitBounds(member.getBounds(), { maxZoom: 15 });
+            member.openPopup(member.getBounds().getCenter());
+          },
+        });
+      }, this);
+      return hits;
+    },
+  });
+  L.CardLayer.card = card;
+  L.cardLayer = function (data, options) { return new L.CardLayer(data, options); };
 
-  /* Area statistics: the rows `geo area` prints. */
-  HZ.statsPanel = function (map, spec) {
-    return panel(map, "bottomleft", "hz-stats", function (box) {
-      var table = el("table");
-      var head = el("tr");
-      spec.headers.forEach(function (h, i) { head.appendChild(el("th", spec.numeric[i] ? "num" : null, h)); });
+  /* Points as columns ({x, y, columns}) drawn as circle markers on the map's canvas (the map
+   * is made with preferCanvas: a second canvas on top would swallow clicks meant for the
+   * zones beneath). ``options.card`` names the columns of the popup; ``options.cluster``
+   * groups them with Leaflet.markercluster. */
+  L.ColumnLayer = L.FeatureGroup.extend({
+    options: { color: "#3388ff", stroke: "#222", radius: 6, cluster: false, card: { title: null, rows: [] } },
+
+    initialize: function (data, options) {
+      L.setOptions(this, options);
+      this._data = data;
+      var o = this.options, markers = new Array(data.x.length);
+      for (var i = 0; i < data.x.length; i++) {
+        markers[i] = L.circleMarker([data.y[i], data.x[i]], {
+          radius: o.radius, color: o.stroke, weight: 1, fillColor: o.color, fillOpacity: 0.85, row: i,
+        });
+      }
+      this._markers = markers;
+      var inner;
+      if (o.cluster) {  // many points: Leaflet.markercluster, added in bulk
+        inner = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
+        inner.addLayers(markers);
+      } else {
+        inner = L.featureGroup(markers);
+      }
+      this._tip = L.tooltip({ direction: "top", offset: [0, -4] });
+      inner.on({ mouseover: this._hover, mouseout: this._leave, click: this._click }, this);
+      L.FeatureGroup.prototype.initialize.call(this, [inner]);
+    },
+
+    _value: function (name, row) { return decode(this._data.columns[name], row); },
+    title: function (row) { return this._value(this.options.card.title, row); },
+
+    /* A row's popup card; a card row names a column, or (column null) holds one text for all. */
+    popupFor: function (row) {
+      var c = this.options.card, self = this;
+      var rows = c.rows.map(function (r) { return [r[0], r[1] === null ? r[2] : self._value(r[1], row)]; });
+      return card(this.title(row), this._value(c.subtitle, row), rows);
+    },
+
+    openCard: function (row) {
+      L.popup(POPUP).setLatLng(this._markers[row].getLatLng()).setContent(this.popupFor(row)).openOn(this._map);
+    },
+
+    _hover: function (e) {
+      this._tip.setLatLng(e.layer.getLatLng()).setContent(el("span", null, this.title(e.layer.options.row)));
+      this._map.openTooltip(this._tip);
+    },
+    _leave: function () { if (this._map) this._map.closeTooltip(this._tip); },
+    _click: function (e) { this.openCard(e.layer.options.row); },
+
+    search: function (query, limit) {
+      var hits = [], c = this.options.card, self = this;
+      for (var row = 0; row < this._markers.length && hits.length < limit; row++) {
+        var name = this.title(row), alt = this._value(c.subtitle, row);
+        if (!matches([name, alt], query)) continue;
+        hits.push({
+          name: name, alt: alt, layer: this,
+          show: (function (r) {
+            return function (map) {
+              map.setView(self._markers[r].getLatLng(), Math.max(map.getZoom(), 15));
+              self.openCard(r);
+            };
+          })(row),
+        });
+      }
+      return hits;
+    },
+  });
+  L.ColumnLayer.decode = decode;
+  L.columnLayer = function (data, options) { return new L.ColumnLayer(data, options); };
+
+  /* ---- Controls ---- */
+
+  /* A titled panel whose body folds behind its title. ``collapsed: "narrow"`` folds it on a
+   * phone-sized screen only, so that it leaves the map visible there. */
+  L.Control.Panel = L.Control.extend({
+    options: { position: "bottomleft", title: "", collapsed: false, className: "" },
+
+    onAdd: function (map) {
+      var box = el("div", "leaflet-control hz-panel " + this.options.className);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      var body = el("div", "hz-body");
+      this._fill(body, map);
+      var folded = this.options.collapsed === "narrow" ? L.Control.Panel.narrow() : this.options.collapsed;
+      var button = el("button", "hz-toggle", this.options.title);
+      button.type = "button";
+      button.setAttribute("aria-expanded", String(!folded));
+      if (folded) body.style.display = "none";
+      button.addEventListener("click", function () {
+        var open = body.style.display === "none";
+        body.style.display = open ? "" : "none";
+        button.setAttribute("aria-expanded", String(open));
+      });
+      box.appendChild(button);
+      box.appendChild(body);
+      return box;
+    },
+
+    _fill: function () {},
+  });
+  L.Control.Panel.narrow = function () { return window.innerWidth < 600; };
+  L.control.panel = function (options) { return new L.Control.Panel(options); };
+
+  /* The area table: {headers, numeric, rows, total, note, csv} as the tool prints it. */
+  L.Control.Stats = L.Control.Panel.extend({
+    options: { className: "hz-stats", collapsed: "narrow" },
+
+    initialize: function (table, options) {
+      L.setOptions(this, options);
+      this._table = table;
+    },
+
+    _fill: function (body) {
+      var t = this._table, table = el("table"), head = el("tr");
+      t.headers.forEach(function (h, i) { head.appendChild(el("th", t.numeric[i] ? "num" : null, h)); });
       table.appendChild(head);
-      spec.rows.concat([spec.total]).forEach(function (row, r) {
-        var tr = el("tr", r === spec.rows.length ? "hz-total" : null);
-        row.forEach(function (cell, i) { tr.appendChild(el("td", spec.numeric[i] ? "num" : null, cell)); });
+      t.rows.concat(t.total ? [t.total] : []).forEach(function (row, r) {
+        var tr = el("tr", r === t.rows.length ? "hz-total" : null);
+        row.forEach(function (cell, i) { tr.appendChild(el("td", t.numeric[i] ? "num" : null, cell)); });
         table.appendChild(tr);
       });
-      var body = el("div", "hz-body");
       body.appendChild(table);
-      if (spec.note) body.appendChild(el("div", "hz-note", spec.note));
-      collapsible(box, spec.title, body, HZ.narrow());
-    });
-  };
+      if (t.note) body.appendChild(el("div", "hz-note", t.note));
+    },
+  });
+  L.control.stats = function (table, options) { return new L.Control.Stats(table, options); };
 
-  /* Legend: sections of coloured swatches. */
-  HZ.legend = function (map, spec) {
-    return panel(map, "bottomright", "hz-legend", function (box) {
-      var body = el("div", "hz-body");
-      spec.sections.forEach(function (section) {
+  /* Legend: sections of {title, shape, items: [{color, label}]}. */
+  L.Control.Legend = L.Control.Panel.extend({
+    options: { position: "bottomright", className: "hz-legend", collapsed: true },
+
+    initialize: function (sections, options) {
+      L.setOptions(this, options);
+      this._sections = sections;
+    },
+
+    _fill: function (body) {
+      this._sections.forEach(function (section) {
         body.appendChild(el("div", "hz-legend-heading", section.title));
         section.items.forEach(function (item) {
           var line = el("div", "hz-legend-item");
@@ -244,50 +290,58 @@
           body.appendChild(line);
         });
       });
-      collapsible(box, spec.title, body, spec.collapsed);
-    });
-  };
+    },
+  });
+  L.control.legend = function (sections, options) { return new L.Control.Legend(sections, options); };
 
-  /* Search by name, Chinese or English, over every zone, landmark and enterprise. */
-  HZ.search = function (map, spec) {
-    return panel(map, "topleft", "hz-search", function (box) {
+  /* Search by name, Chinese or English, over the layers it is handed (each has .search). */
+  L.Control.FeatureSearch = L.Control.extend({
+    options: { position: "topleft", placeholder: "Search", none: "No match", limit: 12 },
+
+    initialize: function (layers, options) {
+      L.setOptions(this, options);
+      this._layers = layers;
+    },
+
+    onAdd: function (map) {
+      var box = el("div", "leaflet-control hz-panel hz-search");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       var input = el("input");
       input.type = "search";
-      input.placeholder = spec.placeholder;
-      input.setAttribute("aria-label", spec.placeholder);
+      input.placeholder = this.options.placeholder;
+      input.setAttribute("aria-label", this.options.placeholder);
       var list = el("ul", "hz-results");
       box.appendChild(input);
       box.appendChild(list);
-      function go(source) {
-        if (!map.hasLayer(source.layer)) map.addLayer(source.layer);
-        if (source.bounds) map.fitBounds(source.bounds(), { maxZoom: 15 });
-        else map.setView(source.latlng(), Math.max(map.getZoom(), 15));
-        source.open(map);
-        // Empty the list once this click is over: a button detached while its click is still
-        // bubbling can no longer be traced to the control, so the map would take the click as
-        // its own, close the popup just opened and open whatever lies under the pointer.
-        setTimeout(function () { list.textContent = ""; }, 0);
+      input.addEventListener("input", L.bind(function () { this._list(map, list, input.value); }, this));
+      return box;
+    },
+
+    _list: function (map, list, value) {
+      var query = value.trim().toLowerCase(), limit = this.options.limit, hits = [];
+      list.textContent = "";
+      if (!query) return;
+      for (var i = 0; i < this._layers.length && hits.length < limit; i++) {
+        hits = hits.concat(this._layers[i].search(query, limit - hits.length));
       }
-      input.addEventListener("input", function () {
-        var query = input.value.trim().toLowerCase();
-        list.textContent = "";
-        if (!query) return;
-        var shown = 0;
-        for (var i = 0; i < HZ.sources.length && shown < spec.limit; i++) {
-          var source = HZ.sources[i];
-          var hit = source.names.some(function (n) { return String(n).toLowerCase().indexOf(query) >= 0; });
-          if (!hit) continue;
-          var item = el("li");
-          var button = el("button", null, source.names[0]);
-          button.type = "button";
-          if (source.names[1]) button.appendChild(el("small", null, " " + source.names[1]));
-          button.addEventListener("click", go.bind(null, source));
-          item.appendChild(button);
-          list.appendChild(item);
-          shown++;
-        }
-        if (!shown) list.appendChild(el("li", "hz-none", spec.none));
+      hits.forEach(function (hit) {
+        var item = el("li"), button = el("button", null, hit.name);
+        button.type = "button";
+        if (hit.alt) button.appendChild(el("small", null, " " + hit.alt));
+        button.addEventListener("click", function () {
+          if (!map.hasLayer(hit.layer)) map.addLayer(hit.layer);
+          hit.show(map);
+          // Empty the list once this click is over: a button detached while its click is still
+          // bubbling can no longer be traced to the control, so the map would take the click as
+          // its own, close the popup just opened and open whatever lies under the pointer.
+          setTimeout(function () { list.textContent = ""; }, 0);
+        });
+        item.appendChild(button);
+        list.appendChild(item);
       });
-    });
-  };
-})();
+      if (!hits.length) list.appendChild(el("li", "hz-none", this.options.none));
+    },
+  });
+  L.control.featureSearch = function (layers, options) { return new L.Control.FeatureSearch(layers, options); };
+})(L);

@@ -1,4 +1,4 @@
-"""Overlays drawn by the runtime: polygons with ready cards, and columnar points."""
+"""Overlays drawn by the runtime: polygons with their cards (``L.cardLayer``), points as columns (``L.columnLayer``)."""
 
 from __future__ import annotations
 
@@ -14,25 +14,34 @@ from geo.webmap.element import ScriptElement
 from geo.webmap.safe import script_json
 
 
-class PolygonLayer(Layer, ScriptElement):
-    """A GeoJSON polygon layer whose features carry their popup card."""
+class RuntimeOverlay(Layer, ScriptElement):
+    """An overlay made as ``L.<factory>(data, options)``; subclasses name the factory."""
 
+    factory = ""
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = HZ.polygonLayer(
-            {{ this.data_json }}, {{ this.style_json }}, {{ this.searchable_json }});
+        var {{ this.get_name() }} = L.{{ this.factory }}({{ this.data_json }}, {{ this.options_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, collection: dict, name: str, style: dict, searchable: bool = True, show: bool = True):
+    def __init__(self, data: dict, options: dict, name: str, color: str | None, show: bool = True):
         super().__init__(name=name, overlay=True, show=show)
-        self._name = "PolygonLayer"
-        self.color = style.get("fillColor") if style.get("fill", True) else None
-        self.data_json = script_json(collection)
-        self.style_json = script_json(style)
-        self.searchable_json = script_json(searchable)
+        self._name = type(self).__name__
+        self.color = color  # the layer control's swatch
+        self.data_json = script_json(data)
+        self.options_json = script_json(options)
+
+
+class CardLayer(RuntimeOverlay):
+    """A GeoJSON polygon layer whose features carry their popup card."""
+
+    factory = "cardLayer"
+
+    def __init__(self, collection: dict, name: str, style: dict, show: bool = True):
+        color = style.get("fillColor") if style.get("fill", True) else None
+        super().__init__(collection, {"style": style}, name, color, show)
 
 
 def encode_columns(frame: pd.DataFrame) -> dict[str, Any]:
@@ -51,16 +60,10 @@ def encode_columns(frame: pd.DataFrame) -> dict[str, Any]:
 _CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
 
 
-class PointLayer(JSCSSMixin, Layer, ScriptElement):
+class ColumnLayer(JSCSSMixin, RuntimeOverlay):
     """Points as compact columns, drawn as circle markers on the map's canvas; clustered when ``cluster``."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = HZ.pointLayer({{ this.data_json }}, {{ this.style_json }}, {{ this.card_json }});
-        {% endmacro %}
-        """
-    )
+    factory = "columnLayer"
 
     def __init__(
         self,
@@ -73,10 +76,12 @@ class PointLayer(JSCSSMixin, Layer, ScriptElement):
         show: bool = True,
         cluster: bool = False,
     ):
-        super().__init__(name=name, overlay=True, show=show)
-        self._name = "PointLayer"
-        self.color = style["color"]
-        style = {**style, "cluster": cluster}
+        data = {
+            "x": np.round(np.asarray(lon, dtype=float), 6).tolist(),
+            "y": np.round(np.asarray(lat, dtype=float), 6).tolist(),
+            "columns": encode_columns(columns),
+        }
+        super().__init__(data, {**style, "cluster": cluster, "card": card}, name, style["color"], show)
         # Only a clustered layer needs Leaflet.markercluster linked (and inlined).
         self.default_js = [("markercluster", _CLUSTER + "leaflet.markercluster.js")] if cluster else []
         self.default_css = (
@@ -87,11 +92,3 @@ class PointLayer(JSCSSMixin, Layer, ScriptElement):
             if cluster
             else []
         )
-        data = {
-            "x": np.round(np.asarray(lon, dtype=float), 6).tolist(),
-            "y": np.round(np.asarray(lat, dtype=float), 6).tolist(),
-            "columns": encode_columns(columns),
-        }
-        self.data_json = script_json(data)
-        self.style_json = script_json(style)
-        self.card_json = script_json(card)
