@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.errors import UsageError
 from geo.fields import guess_unit
 from geo.layers import Layer
 from geo.measure import UNIT_LABELS, UNITS, geodesic_area_m2
@@ -111,7 +112,7 @@ def summarise_areas(
 
 def _group(rows: pd.DataFrame, frame: pd.DataFrame, by: str, counted: list[str]) -> pd.DataFrame:
     if by not in frame.columns:
-        raise ValueError(
+        raise UsageError(
             f"no property {by!r} to group by; the layer has: "
             + ", ".join(c for c in frame.columns if c not in ("geometry", "_label"))
         )

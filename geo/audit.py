@@ -52,12 +52,35 @@ class Finding:
         return asdict(self)
 
 
+_CLAIM_KEYS = {"id", "claim", "quantity", "source", "value"}
+_QUANTITY_KEYS = {
+    "area": {"zones", "unit"},
+    "at_most_zone": {"zones", "unit"},
+    "distance": {"from", "to", "unit", "tolerance_above_pct"},
+    "sum": {"parts", "unit"},
+}
+
+
 def load_claims(path: str | Path) -> list[dict]:
-    """The claims of a claims file (``data/claims.json``)."""
+    """The claims of a claims file (``data/claims.json``), each with the keys its quantity needs."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))["claims"]
+        claims = json.loads(Path(path).read_text(encoding="utf-8"))["claims"]
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), f"not a claims file ({type(exc).__name__}: {exc})")]) from None
+    if not isinstance(claims, list):
+        raise InputError([Problem(str(path), "not a claims file: 'claims' is not a list")])
+    problems = []
+    for number, claim in enumerate(claims, start=1):
+        if not isinstance(claim, dict):
+            problems.append(Problem(str(path), f"not a claims file: claim {number} is not an object"))
+            continue
+        missing = (_CLAIM_KEYS | _QUANTITY_KEYS.get(claim.get("quantity"), set())) - claim.keys()
+        if missing:
+            what = f"claim {number} ({claim.get('id', 'no id')}) lacks {', '.join(sorted(missing))}"
+            problems.append(Problem(str(path), f"not a claims file: {what}"))
+    if problems:
+        raise InputError(problems)
+    return claims
 
 
 def stated_precision(value: float) -> float:

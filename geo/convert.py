@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo import crs
+from geo.errors import UsageError
 from geo.layers import GEOJSON_SUFFIXES, Layer, write_geojson
 from geo.output import write_with
 
@@ -40,4 +41,4 @@ def _driver(path: Path) -> str:
     try:
         return drivers[path.suffix.lower()]
     except KeyError:
-        raise ValueError(f"{path}: cannot write this format; name the output .geojson, .gpkg or .kml") from None
+        raise UsageError(f"{path}: cannot write this format; name the output .geojson, .gpkg or .kml") from None

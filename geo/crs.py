@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from geo.errors import CRSError
+
 WGS84 = "EPSG:4326"
 
 # Krasovsky 1940 ellipsoid, as the published GCJ-02 formula uses it.
@@ -142,14 +144,14 @@ def normalise_system(name: str) -> str:
         if code in (4326, 4490):
             return "wgs84"
         from pyproj import CRS
-        from pyproj.exceptions import CRSError
+        from pyproj.exceptions import CRSError as ProjCRSError
 
         try:
             CRS.from_epsg(code)
-        except CRSError:
-            raise ValueError(f"unknown coordinate system EPSG:{code}") from None
+        except ProjCRSError:
+            raise CRSError(f"unknown coordinate system EPSG:{code}") from None
         return f"EPSG:{code}"
-    raise ValueError(f"unknown coordinate system {name!r}: use wgs84, gcj02, bd09 or EPSG:<code>")
+    raise CRSError(f"unknown coordinate system {name!r}: use wgs84, gcj02, bd09 or EPSG:<code>")
 
 
 def transformer(source: str, target: str) -> Transform:

@@ -13,3 +13,7 @@ class GeoError(Exception):
 
 class UsageError(GeoError):
     """Options that cannot work together or do not fit the input (a field that is not there)."""
+
+
+class CRSError(UsageError, ValueError):
+    """A coordinate system the tool does not know (a ValueError too, as in fiona)."""

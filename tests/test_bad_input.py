@@ -212,3 +212,34 @@ def test_projected_shapefile_without_a_crs_is_named_as_such(run, tmp_path):
     assert result.exit_code == 1
     assert "look projected (metres, not degrees); give --input-crs" in result.output
     assert run("area", tmp_path / "metres.shp", "--input-crs", "EPSG:4547").exit_code == 0
+
+
+def test_a_missing_folium_offline_is_one_line_with_what_to_do(run, monkeypatch, tmp_path):
+    import importlib.util
+
+    from geo.webmap import assets
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "offlinefolium" else real(name, *a)
+    )
+    assets._resource_table.cache_clear()
+    assets._offline_copy.cache_clear()
+    result = run("build", "-o", tmp_path / "map.html")
+    assets._resource_table.cache_clear()
+    assert result.exit_code == 1
+    assert (
+        result.output.strip()
+        == "error: folium-offline is not installed: pip install folium-offline, or build with --cdn"
+    )
+    assert not (tmp_path / "map.html").exists()
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"claims": [{"id": "x"}]}', "[1, 2]"])
+def test_a_bad_claims_file_is_one_line(run, tmp_path, content):
+    claims = tmp_path / "claims.json"
+    claims.write_text(content, encoding="utf-8")
+    result = run("audit", "--claims", claims)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{claims}: not a claims file")

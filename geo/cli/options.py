@@ -186,7 +186,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException):
             raise
-        except (GeoError, OSError, ValueError, RecursionError, MemoryError) as exc:
+        except (GeoError, OSError, RecursionError, MemoryError) as exc:
             if debug:
                 raise
             click.echo(f"error: {_one_line(exc)}", err=True)
