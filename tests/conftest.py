@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from geo.inputs import load_layers
-
-ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ROOT / "layers"
 
 
 @pytest.fixture
@@ -26,18 +20,6 @@ def run():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
-
-
-def feature_collection(features: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def feature(geometry: dict | None, **properties) -> dict:
-    return {"type": "Feature", "properties": properties, "geometry": geometry}
-
-
-def polygon(coords: list) -> dict:
-    return {"type": "Polygon", "coordinates": coords}
 
 
 @pytest.fixture
@@ -82,19 +64,3 @@ def open_map(chromium):
     yield opener
     for page in pages:
         page.close()
-
-
-def build_default_map(folder: Path, **options) -> Path:
-    """The shipped layers built into ``folder/map.html`` with ``compose.build_map`` options."""
-    from geo.webmap import compose
-
-    return compose.build_map(folder / "map.html", load_layers(), compose.MapOptions(**options))
-
-
-def load_script(name: str):
-    """Import one of data/'s derivation scripts as a module."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "data" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module

@@ -18,7 +18,7 @@ from geo.layers import read_layer
 from geo.measure import UNITS, convert_area
 from geo.problems import InputError
 from geo.report import display_width
-from tests.conftest import feature, feature_collection, polygon
+from tests.builders import feature, feature_collection, polygon
 
 GEOD = Geod(ellps="WGS84")
 

@@ -9,7 +9,7 @@ from pyproj import Geod
 
 from geo.audit import AGREES, CONTRADICTS, DISAGREES, audit, load_claims, stated_precision
 from geo.layers import read_layer
-from tests.conftest import LAYERS, ROOT
+from tests.builders import LAYERS, ROOT
 
 
 @pytest.fixture(scope="module")

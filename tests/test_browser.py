@@ -11,8 +11,7 @@ from geo.inputs import load_layers
 from geo.report import format_cell
 from geo.webmap import compose
 from tests.browser import MAP_JS
-from tests.conftest import build_default_map
-from tests.test_map import HOSTILE, hostile_layers
+from tests.builders import HOSTILE, build_default_map, hostile_layers
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from pyproj import Geod
 from geo import crs
 from geo.layers import read_layer
 from geo.reading import ReadOptions
-from tests.conftest import LAYERS, feature, feature_collection
+from tests.builders import LAYERS, feature, feature_collection
 
 GEOD = Geod(ellps="WGS84")
 

@@ -14,12 +14,7 @@ from geo.layers import read_layer
 from geo.report import format_cell
 from geo.webmap import assets, compose
 from geo.webmap.assets import AssetError, inline_assets
-from tests.conftest import LAYERS
-
-HOSTILE = (
-    '<img src=x onerror="window.__pwned=1">`${window.__pwned=2}`</script><script>window.__pwned=3</script>'
-    "{{ 7*7 }}{% if true %}jinja{% endif %}"
-)
+from tests.builders import LAYERS, hostile_layers
 
 
 @pytest.fixture(scope="module")
@@ -28,25 +23,6 @@ def default_html(tmp_path_factory):
     layers = load_layers()
     compose.build_map(out, layers)
     return out.read_text(encoding="utf-8")
-
-
-def hostile_layers(tmp_path):
-    """Copies of the shipped layers with hostile text in every property shown."""
-    paths = {}
-    for kind in ["zones", "landmarks", "enterprises"]:
-        document = json.loads((LAYERS / f"{kind}.geojson").read_text(encoding="utf-8"))
-        for i, feature in enumerate(document["features"]):
-            props = feature["properties"]
-            for key in ["name_zh", "name_en", "description_zh", "source", "category", "cluster"]:
-                if key in props:
-                    props[key] = f"{HOSTILE}#{key}{i}" if key.startswith("name") else HOSTILE
-            if kind == "zones":
-                props["industries"] = [HOSTILE]
-                props["established"] = HOSTILE
-        path = tmp_path / f"{kind}.geojson"
-        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        paths[kind] = path
-    return paths
 
 
 def test_build_prints_the_path_and_writes_html(run, tmp_path):

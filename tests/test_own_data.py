@@ -2,7 +2,7 @@
 
 Every command runs in a fresh interpreter whose working folder is a temporary
 one outside the checkout, as a user runs the installed tool (CI installs the
-package without -e). The files are made as an office has them (``tests/office.py``).
+package without -e). The files are made as an office has them (``tests/builders.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import shapely
 
 from geo.layers import read_layer
 from geo.reading import ReadOptions
-from tests import office
+from tests import builders
 
 
 def geo(folder: Path, *args: object) -> subprocess.CompletedProcess:
@@ -32,12 +32,12 @@ def geo(folder: Path, *args: object) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def office_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("office")
-    office.gbk_shapefile(folder)
-    office.gbk_shapefile(folder, "无坐标", prj=False)
-    office.geopackage(folder)
-    office.firms_xlsx(folder)
-    office.firms_csv(folder, "gb18030")
-    office.firms_csv(folder, "utf-8-sig", "企业名录_bom.csv")
+    builders.gbk_shapefile(folder)
+    builders.gbk_shapefile(folder, "无坐标", prj=False)
+    builders.geopackage(folder)
+    builders.firms_xlsx(folder)
+    builders.firms_csv(folder, "gb18030")
+    builders.firms_csv(folder, "utf-8-sig", "企业名录_bom.csv")
     return folder
 
 
@@ -60,8 +60,8 @@ def test_gbk_shapefile_without_cpg_reads_right_and_says_so(office_folder):
     assert {r["name"] for r in rows.values()} == {"科创服务片区", "白沙洲工业园"}
     assert "read as GB18030" in result.stderr
     assert "name from MC" in result.stderr and "id from BSM" in result.stderr
-    for zone_id, (_, shape) in office.ZONES.items():
-        assert rows[zone_id]["area_m2"] == pytest.approx(office.true_area_m2(shape), rel=1e-7)
+    for zone_id, (_, shape) in builders.ZONES.items():
+        assert rows[zone_id]["area_m2"] == pytest.approx(builders.true_area_m2(shape), rel=1e-7)
     # MJ holds 亩, which no field name says: the tool finds it from the areas, and says so.
     assert "MJ read as mu" in result.stderr
     assert abs(rows["001"]["difference_pct"]) < 0.001
@@ -70,7 +70,7 @@ def test_gbk_shapefile_without_cpg_reads_right_and_says_so(office_folder):
 
 
 def test_encoding_option_and_a_wrong_cpg(office_folder, tmp_path):
-    shp = office.gbk_shapefile(tmp_path, "wrong")
+    shp = builders.gbk_shapefile(tmp_path, "wrong")
     shp.with_suffix(".cpg").write_text("UTF-8")
     result = geo(tmp_path, "area", shp.name)
     assert result.returncode == 1 and "--encoding GBK" in result.stderr and "Traceback" not in result.stderr
@@ -98,7 +98,7 @@ def test_firm_tables_in_gcj02_count_inside_the_right_zone(office_folder, table):
     result = geo(office_folder, "area", "开发区范围.shp", "--count", table, "--input-crs", "gcj02", "--format", "json")
     rows = areas(result)
     stem = Path(table).stem
-    assert {zone_id: row[stem] for zone_id, row in rows.items()} == office.INSIDE
+    assert {zone_id: row[stem] for zone_id, row in rows.items()} == builders.INSIDE
     plain = areas(geo(office_folder, "area", "开发区范围.shp", "--format", "json"))
     assert rows["001"]["area_m2"] == plain["001"]["area_m2"]  # the zones were not shifted
     assert "read in EPSG:4547 as its .prj says" in result.stderr
@@ -106,10 +106,10 @@ def test_firm_tables_in_gcj02_count_inside_the_right_zone(office_folder, table):
 
 def test_gcj02_table_lands_on_its_wgs84_position(office_folder):
     layer = read_layer(office_folder / "企业名录.xlsx", options=ReadOptions.of("gcj02"))
-    lon, lat = office.firms_wgs84()
+    lon, lat = builders.firms_wgs84()
     got = shapely.get_coordinates(layer.frame.geometry.to_numpy())
     assert np.abs(got[:, 0] - lon).max() < 2e-6 and np.abs(got[:, 1] - lat).max() < 2e-6  # rounding to 6 decimals
-    assert list(layer.names) == [f[0] for f in office.FIRMS]
+    assert list(layer.names) == [f[0] for f in builders.FIRMS]
 
 
 def test_bad_rows_are_named_and_skipped_only_when_asked(tmp_path):
@@ -145,7 +145,7 @@ def test_convert_keeps_a_survey_to_the_millimetre(office_folder, tmp_path):
     assert geo(tmp_path, "convert", wgs, "--to", "EPSG:4547", "-o", back).returncode == 0
     import pyogrio
 
-    original = office.zones_frame().geometry.to_numpy()
+    original = builders.zones_frame().geometry.to_numpy()
     again = pyogrio.read_dataframe(back).geometry.to_numpy()
     assert shapely.hausdorff_distance(original, again).max() < 1e-3  # metres: every vertex within a millimetre
     assert "科创服务片区" in wgs.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.webmap import compose
 from geo.webmap.safe import html_text, script_json
-from tests.conftest import LAYERS
+from tests.builders import LAYERS
 
 GEOD = Geod(ellps="WGS84")
 

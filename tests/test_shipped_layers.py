@@ -11,7 +11,7 @@ import shapely
 
 from geo.layers import check_layer, read_layer
 from geo.measure import geodesic_area_m2
-from tests.conftest import LAYERS, load_script
+from tests.builders import LAYERS, load_script
 
 KINDS = ["zones", "landmarks", "enterprises", "districts"]
 

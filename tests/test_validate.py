@@ -7,7 +7,7 @@ import json
 import pytest
 
 from geo.layers import check_layer
-from tests.conftest import LAYERS, feature, feature_collection, polygon
+from tests.builders import LAYERS, feature, feature_collection, polygon
 
 SQUARE = [[[112.60, 26.85], [112.61, 26.85], [112.61, 26.86], [112.60, 26.86], [112.60, 26.85]]]
 

@@ -13,7 +13,6 @@ navigation until every layer is drawn, with the ratios. Run by hand, not by CI (
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -21,52 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import shapely
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.layers import read_layer  # noqa: E402
 from tests.browser import browser  # noqa: E402
+from tests.builders import synthetic_enterprises  # noqa: E402
 
 LOAD_TIMEOUT_S = 120
-CLUSTERS = ["能源和新能源装备制造", "生物制药", "军事通讯及电子信息", "汽车关键零部件及特种车辆", "金属材料及新材料"]
-
-
-def synthetic_enterprises(n: int, path: Path, seed: int = 7) -> None:
-    """N points inside the zone's parts, with the enterprise layer's properties."""
-    zones = read_layer(ROOT / "layers" / "zones.geojson").frame
-    area = shapely.union_all(zones.geometry.to_numpy())
-    rng = np.random.default_rng(seed)
-    minx, miny, maxx, maxy = area.bounds
-    points = np.empty((0, 2))
-    while len(points) < n:
-        xy = rng.uniform([minx, miny], [maxx, maxy], size=(2 * n, 2))
-        points = np.vstack([points, xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]])
-    points = np.round(points[:n], 6)
-    zone_of = np.full(n, None, dtype=object)
-    for zid, geom in zip(zones["id"], zones.geometry, strict=True):
-        zone_of[shapely.contains_xy(geom, points[:, 0], points[:, 1])] = zid
-    features = [
-        {
-            "type": "Feature",
-            "properties": {
-                "id": f"synthetic-{i}",
-                "name_zh": f"合成企业{i}号",
-                "name_en": f"Synthetic enterprise {i}",
-                "cluster": CLUSTERS[i % len(CLUSTERS)],
-                "zone_id": zone_of[i],
-                "district_id": None,
-                "source": "synthetic, for the scale benchmark",
-                "accuracy_m": 0,
-            },
-            "geometry": {"type": "Point", "coordinates": [x, y]},
-        }
-        for i, (x, y) in enumerate(points.tolist())
-    ]
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
 
 
 def timed_process(args: list[str]) -> tuple[float, float]:
