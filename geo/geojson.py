@@ -12,7 +12,6 @@ feature by feature in Python to name every problem and where it is.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,20 +21,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.geojson_rules import coordinates_problem, feature_parts, root_features
 from geo.problems import Problem
 
 MAX_GEOJSON_BYTES = 1 << 30
-
-# The nesting depth of each GeoJSON geometry type's coordinates above a position.
-_COORDINATE_DEPTH = {
-    "Point": 0,
-    "MultiPoint": 1,
-    "LineString": 1,
-    "MultiLineString": 2,
-    "Polygon": 2,
-    "MultiPolygon": 3,
-}
-_GEOJSON_TYPES = {t.lower(): t for t in [*_COORDINATE_DEPTH, "GeometryCollection", "Feature", "FeatureCollection"]}
 
 
 def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
@@ -86,7 +75,7 @@ def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[
         where = f"line {exc.lineno} column {exc.colno}"
         reason = "ends too early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
         return None, None, [Problem(name, f"not valid JSON: {reason} at {where}")]
-    features, problem = _root_features(document)
+    features, problem = root_features(document)
     if problem:
         return None, None, [Problem(name, problem)]
     frame, problems = _features_frame(features, name)
@@ -173,7 +162,7 @@ def _decode_clean(text: str) -> tuple[gpd.GeoDataFrame, str | None, list[Problem
         if geometry is None or type(geometry) is _Point:
             continue
         kind = type(geometry).__struct_config__.tag
-        if _coordinates_problem(geometry.coordinates, kind):
+        if coordinates_problem(geometry.coordinates, kind):
             return None
         geoms[i] = shapely.geometry.shape({"type": kind, "coordinates": geometry.coordinates})
     labels = [_label_of(r.get("id"), f.id, i) for i, (r, f) in enumerate(zip(records, features, strict=True))]
@@ -198,27 +187,6 @@ def _frame(records: list[dict], geoms: np.ndarray, labels: list[str]) -> gpd.Geo
 # -- the strict walk --------------------------------------------------------------
 
 
-def _root_features(document: Any) -> tuple[list[Any], str | None]:
-    """The features of any GeoJSON root (a collection, a feature, a bare geometry), or what is wrong."""
-    if not isinstance(document, dict):
-        return [], f"expected a GeoJSON object, found a JSON {type(document).__name__}"
-    kind = document.get("type")
-    if kind == "FeatureCollection":
-        if not isinstance(document.get("features"), list):
-            return [], "FeatureCollection has no 'features' list"
-        return document["features"], None
-    if kind == "Feature":
-        return [document], None
-    if kind in _COORDINATE_DEPTH or kind == "GeometryCollection":
-        return [{"type": "Feature", "properties": None, "geometry": document}], None
-    if not isinstance(kind, str):
-        return [], "no 'type' member; expected GeoJSON (a FeatureCollection, a Feature or a geometry)"
-    proper = _GEOJSON_TYPES.get(kind.lower())
-    if proper:
-        return [], f"type is {kind!r}; GeoJSON types are case-sensitive: write {proper!r}"
-    return [], f"type {kind!r} is not GeoJSON; expected a FeatureCollection, a Feature or a geometry"
-
-
 def _label(feature: Any, index: int) -> str:
     if not isinstance(feature, dict):
         return f"#{index}"
@@ -233,7 +201,7 @@ def _features_frame(features: list[Any], name: str) -> tuple[gpd.GeoDataFrame, l
     for index, feature in enumerate(features):
         label = _label(feature, index)
         labels.append(label)
-        props, geometry, problem = _feature_parts(feature)
+        props, geometry, problem = feature_parts(feature)
         records.append(props)
         geometries.append(None)
         if problem:
@@ -247,97 +215,3 @@ def _features_frame(features: list[Any], name: str) -> tuple[gpd.GeoDataFrame, l
     if point_rows:
         geoms[np.array(point_rows)] = shapely.points(np.array(point_xy, dtype=float))
     return _frame(records, geoms, labels), problems
-
-
-def _feature_parts(feature: Any) -> tuple[dict, dict | None, str | None]:
-    """Split a feature into (properties, geometry); the third item says what is wrong."""
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        found = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
-        return {}, None, f"is not a GeoJSON Feature (type {found!r})"
-    props = feature.get("properties")
-    if props is None:
-        props = {}
-    if not isinstance(props, dict):
-        return {}, None, "'properties' must be an object or null"
-    feature_id = feature.get("id")
-    if feature_id is not None and type(feature_id) not in (str, int, float):
-        return props, None, f"'id' must be a string or a number, found {short(feature_id)}"
-    geometry = feature.get("geometry")
-    if geometry is None:
-        return props, None, None  # reported, with the kind's rules, by _check_frame
-    problem = _geometry_problem(geometry)
-    return props, (None if problem else geometry), problem
-
-
-def _geometry_problem(geometry: Any) -> str | None:
-    """What is wrong with a GeoJSON geometry object, a collection's members included."""
-    if not isinstance(geometry, dict):
-        return "'geometry' must be an object or null"
-    kind = geometry.get("type")
-    if kind == "GeometryCollection":
-        members = geometry.get("geometries")
-        if not isinstance(members, list):
-            return "GeometryCollection has no 'geometries' list"
-        return next((p for p in map(_geometry_problem, members) if p), None)
-    if kind not in _COORDINATE_DEPTH:
-        proper = _GEOJSON_TYPES.get(str(kind).lower())
-        if proper and proper != kind:
-            return f"geometry type {kind!r} is wrongly cased; GeoJSON types are case-sensitive: {proper!r}"
-        return f"geometry type {kind!r} is not supported"
-    return _coordinates_problem(geometry.get("coordinates"), kind)
-
-
-def _coordinates_problem(coords: Any, kind: str) -> str | None:
-    if coords is None:
-        return f"{kind} has no 'coordinates'"
-    problem = _nested_problem(coords, _COORDINATE_DEPTH[kind])
-    if problem:
-        return f"{kind} {problem}"
-    lines = [coords] if kind == "LineString" else coords if kind == "MultiLineString" else []
-    if any(len(line) < 2 for line in lines):
-        return f"{kind} has a line of fewer than 2 positions"
-    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
-    for polygon in polygons:
-        if not polygon:
-            return f"{kind} has an empty polygon"
-        for ring_no, ring in enumerate(polygon):
-            which = "outer ring" if ring_no == 0 else f"hole {ring_no}"
-            if len(ring) < 4:
-                return f"{kind} {which} has {len(ring)} positions; a ring needs at least 4 (the first repeated last)"
-            if list(ring[0][:2]) != list(ring[-1][:2]):
-                return f"{kind} {which} is not closed: it starts at {ring[0][:2]} and ends at {ring[-1][:2]}"
-    return None
-
-
-def _nested_problem(value: Any, depth: int) -> str | None:
-    if depth == 0:
-        return _position_problem(value)
-    if not isinstance(value, list):
-        return f"coordinates are not nested as the type requires (found {type(value).__name__})"
-    for item in value:
-        problem = _nested_problem(item, depth - 1)
-        if problem:
-            return problem
-    return None
-
-
-def _position_problem(position: Any) -> str | None:
-    # Exact type tests: json.loads gives only int, float, str, bool, None, list and dict,
-    # and `type(v) is float` is many times faster than an isinstance on numbers.Real.
-    if type(position) is not list or not 2 <= len(position) <= 3:
-        return f"position {short(position)} is not [longitude, latitude]"
-    for value in position:
-        kind = type(value)
-        if kind is float:
-            if not math.isfinite(value):
-                return f"coordinate {value} is not a finite number"
-        elif kind is not int:
-            if kind is str:
-                return f"coordinate {value!r} is a string, not a number"
-            return f"coordinate {short(value)} is not a number"
-    return None
-
-
-def short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, allow_nan=True, default=str)
-    return text if len(text) <= 40 else text[:37] + "..."
