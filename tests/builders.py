@@ -151,10 +151,10 @@ def hostile_layers(tmp_path):
 
 
 def build_default_map(folder: Path, **options) -> Path:
-    """The shipped layers built into ``folder/map.html`` with ``compose.build_map`` options."""
-    from geo.webmap import compose
+    """The shipped layers built into ``folder/map.html`` with ``webpage.build_map`` options."""
+    from geo.webmap import compose, webpage
 
-    return compose.build_map(folder / "map.html", load_layers(), compose.MapOptions(**options))
+    return webpage.build_map(folder / "map.html", load_layers(), compose.MapOptions(**options))
 
 
 def load_script(name: str):

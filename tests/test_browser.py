@@ -9,7 +9,7 @@ import pytest
 
 from geo.inputs import load_layers
 from geo.report import format_cell
-from geo.webmap import compose
+from geo.webmap import webpage
 from tests.browser import MAP_JS
 from tests.builders import HOSTILE, build_default_map, hostile_layers
 
@@ -140,7 +140,7 @@ def test_hostile_names_show_as_text_and_run_nothing(open_map, tmp_path):
     paths = hostile_layers(tmp_path)
     out = tmp_path / "hostile.html"
     layers = load_layers(paths["zones"], paths["landmarks"], paths["enterprises"])
-    compose.build_map(out, layers)
+    webpage.build_map(out, layers)
     page, log = open_map(out)
     labels = overlay_labels(page)
     assert any(label.startswith(HOSTILE) for label in labels)

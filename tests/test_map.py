@@ -12,7 +12,7 @@ from geo.areas import summarise_areas
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.report import format_cell
-from geo.webmap import assets, compose
+from geo.webmap import assets, compose, webpage
 from geo.webmap.assets import AssetError, inline_assets
 from tests.builders import LAYERS, hostile_layers
 
@@ -21,7 +21,7 @@ from tests.builders import LAYERS, hostile_layers
 def default_html(tmp_path_factory):
     out = tmp_path_factory.mktemp("map") / "map.html"
     layers = load_layers()
-    compose.build_map(out, layers)
+    webpage.build_map(out, layers)
     return out.read_text(encoding="utf-8")
 
 
@@ -128,7 +128,7 @@ def test_error_while_rendering_keeps_the_previous_map_and_no_temp_file(run, tmp_
     def explode(html: str) -> str:
         raise AssetError("simulated failure")
 
-    monkeypatch.setattr(compose, "inline_assets", explode)
+    monkeypatch.setattr(webpage, "inline_assets", explode)
     result = run("build", "-o", out)
     assert result.exit_code == 1
     assert "simulated failure" in result.output
@@ -154,7 +154,7 @@ def test_given_layers_are_the_only_layers_on_the_map(run, tmp_path):
 def test_offline_copies_read_as_text_equal_folium_offlines_own():
     from offlinefolium.elements import _res
 
-    page = compose.render_map(compose.compose_map(load_layers()), cdn=True)
+    page = webpage.render_map(compose.compose_map(load_layers()), cdn=True)
     urls = re.findall(r'<(?:script src|link rel="stylesheet" href)="(https://[^"]+)"', page)
     assert len(urls) >= 6
     for url in urls:

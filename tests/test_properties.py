@@ -15,7 +15,7 @@ from pyproj import Geod
 from geo.areas import summarise_areas
 from geo.inputs import load_layers
 from geo.layers import read_layer
-from geo.webmap import compose
+from geo.webmap import webpage
 from geo.webmap.safe import html_text, script_json
 from tests.builders import LAYERS
 
@@ -74,7 +74,7 @@ def test_html_text_holds_no_markup(text):
 
 def _baseline_tags() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        out = compose.build_map(Path(folder) / "m.html", load_layers())
+        out = webpage.build_map(Path(folder) / "m.html", load_layers())
         return out.read_text(encoding="utf-8").count("<")
 
 
@@ -98,5 +98,5 @@ def test_random_text_in_any_property_never_reaches_the_page_as_markup(name, desc
                         props[key] = description
             (folder / f"{kind}.geojson").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         layers = load_layers(folder / "zones.geojson", folder / "landmarks.geojson")
-        html = compose.build_map(folder / "m.html", layers).read_text(encoding="utf-8")
+        html = webpage.build_map(folder / "m.html", layers).read_text(encoding="utf-8")
     assert html.count("<") == BASELINE[0]  # not one tag more or less than with plain names

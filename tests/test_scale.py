@@ -14,7 +14,7 @@ from geo import paths
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2
-from geo.webmap import compose
+from geo.webmap import compose, webpage
 from geo.webmap.overlays import encode_columns
 from tests.browser import MAP_JS
 from tests.builders import LAYERS, synthetic_enterprises
@@ -37,20 +37,20 @@ def test_columns_store_repeated_values_once_and_distinct_ones_plainly():
 
 def test_big_layers_are_clustered_and_small_ones_not(tmp_path, many):
     layers = load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS)
-    clustered = compose.build_map(tmp_path / "c.html", layers).read_text(encoding="utf-8")
-    plain = compose.build_map(tmp_path / "p.html", layers, compose.MapOptions(cluster_above=None)).read_text("utf-8")
+    clustered = webpage.build_map(tmp_path / "c.html", layers).read_text(encoding="utf-8")
+    plain = webpage.build_map(tmp_path / "p.html", layers, compose.MapOptions(cluster_above=None)).read_text("utf-8")
     assert clustered.count('"cluster":true') == 5  # the five clusters of 2,400 points each
     assert "L.MarkerClusterGroup" in clustered and "L.MarkerClusterGroup" not in plain
     assert '"cluster":true' not in plain
 
 
 def test_default_map_is_not_clustered(tmp_path):
-    html = compose.build_map(tmp_path / "m.html", load_layers()).read_text(encoding="utf-8")
+    html = webpage.build_map(tmp_path / "m.html", load_layers()).read_text(encoding="utf-8")
     assert '"cluster":true' not in html and "L.MarkerClusterGroup" not in html
 
 
 def test_coordinates_travel_at_six_decimals(tmp_path, many):
-    html = compose.build_map(
+    html = webpage.build_map(
         tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS)
     ).read_text("utf-8")
     decimals = [len(d) for d in re.findall(r"\b11[23]\.(\d+)\b", html)]
@@ -59,8 +59,8 @@ def test_coordinates_travel_at_six_decimals(tmp_path, many):
 
 def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
     layers = load_layers()
-    full = compose.build_map(tmp_path / "full.html", layers).read_text(encoding="utf-8")
-    simple = compose.build_map(tmp_path / "s.html", layers, compose.MapOptions(simplify_m=200)).read_text("utf-8")
+    full = webpage.build_map(tmp_path / "full.html", layers).read_text(encoding="utf-8")
+    simple = webpage.build_map(tmp_path / "s.html", layers, compose.MapOptions(simplify_m=200)).read_text("utf-8")
     assert len(simple) < len(full)
     table = re.compile(r"L\.control\.stats\(.*?\)\.addTo", re.DOTALL)
     assert table.search(simple).group(0) == table.search(full).group(0)  # same statistics
@@ -75,7 +75,7 @@ def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
 
 @pytest.mark.browser
 def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
-    out = compose.build_map(tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS))
+    out = webpage.build_map(tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS))
     page, log = open_map(out)
     page.wait_for_function("() => document.querySelectorAll('.marker-cluster').length > 0")
     assert log.errors == []
@@ -91,7 +91,7 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
 
 @pytest.mark.browser
 def test_no_cluster_draws_every_point(open_map, tmp_path, many):
-    out = compose.build_map(
+    out = webpage.build_map(
         tmp_path / "m.html",
         load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS),
         compose.MapOptions(cluster_above=None),

@@ -85,7 +85,8 @@ def command(
 ) -> None:
     from geo import paths
     from geo.inputs import load_layers
-    from geo.webmap.compose import MapOptions, build_map
+    from geo.webmap.compose import MapOptions
+    from geo.webmap.webpage import build_map
 
     layers = load_layers(zones, landmarks, enterprises, districts, read_options)
     options.show_warnings(*layers.all())

@@ -1,15 +1,13 @@
-"""Composing the layers into one HTML map.
+"""Composing the layers into one map: ``compose_map`` builds the folium element tree.
 
-``compose_map`` builds the folium element tree; ``render_map`` turns it into
-a self-contained, byte-for-byte reproducible page; ``build_map`` does both
-and writes the file atomically.
+What the map says comes from ``content`` as plain data; this module only
+places it: base layers, overlays, controls. ``webpage`` renders and writes it.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -22,12 +20,12 @@ from folium import plugins
 from geo.areas import AreaSummary
 from geo.inputs import LayerSet
 from geo.layers import Layer, to_feature_collection
-from geo.memory import collector_paused
-from geo.output import write_text
-from geo.webmap.assets import Runtime, inline_assets
+from geo.webmap.assets import Runtime
 from geo.webmap.basemaps import BaseLayer, base_maps
 from geo.webmap.content import (
     FALLBACK_COLORS,
+    Card,
+    ColumnCard,
     Palette,
     district_cards,
     point_columns,
@@ -75,10 +73,10 @@ def _display_geometries(layer: Layer, simplify_m: float) -> gpd.GeoDataFrame:
     return frame.set_geometry(gpd.GeoSeries(simplified, index=frame.index))
 
 
-def _polygon_collection(frame: gpd.GeoDataFrame, cards: list[dict], rows: list[int]) -> dict:
+def _polygon_collection(frame: gpd.GeoDataFrame, cards: list[Card], rows: list[int]) -> dict:
     collection = to_feature_collection(frame.iloc[rows])
     for feature, row in zip(collection["features"], rows):
-        feature["properties"] = {k: v for k, v in cards[row].items() if v is not None}
+        feature["properties"] = cards[row].to_json()
     return collection
 
 
@@ -95,7 +93,7 @@ def _point_layers(
         members = np.flatnonzero(codes == code)
         label = palette.label(key) if layer.roles.group else layer.path.name.split(".")[0]
         group_row = [[group_word, None, label]] if layer.roles.group else []
-        card = {"title": "title", "subtitle": "subtitle", "rows": [*group_row, *rows]}
+        card = ColumnCard([*group_row, *rows]).to_json()
         style = {"color": palette.colors.get(key, FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
         cluster = options.cluster_above is not None and len(members) > options.cluster_above
         points = columns.iloc[members]
@@ -125,10 +123,10 @@ def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) ->
     shapes = _display_geometries(layers.zones, options.simplify_m)
     overlays, legend = [], []
     for i, card in enumerate(cards):
-        color = colors.get(card["id"], FALLBACK_COLORS[i % len(FALLBACK_COLORS)])
-        legend.append({"color": color, "label": card["title"]})
+        color = colors.get(card.id, FALLBACK_COLORS[i % len(FALLBACK_COLORS)])
+        legend.append({"color": color, "label": card.title})
         style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25}
-        overlays.append(CardLayer(_polygon_collection(shapes, cards, [i]), card["title"], style))
+        overlays.append(CardLayer(_polygon_collection(shapes, cards, [i]), card.title, style))
     return overlays, legend
 
 
@@ -215,29 +213,3 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         name="measure",
     )
     return figure
-
-
-def _number_elements(figure: Figure) -> None:
-    """Give every element a sequential id instead of a random one: same input, same bytes."""
-    counter = itertools.count()
-
-    def walk(element) -> None:
-        element._id = f"{next(counter):05d}"
-        for child in list(element._children.values()):
-            walk(child)
-
-    walk(figure)
-
-
-def render_map(figure: Figure, cdn: bool = False) -> str:
-    """The page's HTML: self-contained unless ``cdn``; identical for identical input."""
-    _number_elements(figure)
-    html = figure.render()
-    return html if cdn else inline_assets(html)
-
-
-def build_map(out: str | Path, layers: LayerSet, options: MapOptions = MapOptions(), cdn: bool = False) -> Path:
-    """Compose, render and write the map atomically; return its path."""
-    with collector_paused():
-        html = render_map(compose_map(layers, options), cdn=cdn)
-    return write_text(out, html)

@@ -83,6 +83,31 @@ def field_header(field: str, words: dict) -> str:
 
 
 @dataclass(frozen=True)
+class Card:
+    """A feature's popup: the JSON of ``to_json`` is what ``L.cardLayer`` reads from its properties."""
+
+    title: str
+    subtitle: str | None
+    rows: list[list]  # [label, text]; a row whose text is None is not shown
+    id: str | None = None
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "rows": self.rows} | ({"subtitle": self.subtitle} if self.subtitle else {})
+
+
+@dataclass(frozen=True)
+class ColumnCard:
+    """The popup of a point layer drawn from columns: rows are [label, column] or [label, None, text]."""
+
+    rows: list[list]
+    title: str = "title"  # the columns holding each point's title and subtitle
+    subtitle: str = "subtitle"
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "subtitle": self.subtitle, "rows": self.rows}
+
+
+@dataclass(frozen=True)
 class Palette:
     """Display names and colours of a point layer's groups (clusters, categories, industries)."""
 
@@ -126,7 +151,7 @@ def declared_text(value: object, summary: AreaSummary, field: str | None, words:
     return f"{format_cell(value)} {unit}{named}"
 
 
-def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[dict]:
+def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
     """One popup card per zone: measured and declared areas, what lies inside, where the boundary is from."""
     words = LABELS[lang]
     zones = layers.zones
@@ -147,20 +172,16 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[dict]:
             [words["boundary"], boundary_text(props.get("geometry_source"), words)],
             [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
         ]
-        cards.append({"id": row["id"], "title": str(names.iloc[i]), "subtitle": text(subtitles.iloc[i]), "rows": rows})
+        cards.append(Card(str(names.iloc[i]), text(subtitles.iloc[i]), rows, id=row["id"]))
     return cards
 
 
-def district_cards(layer: Layer, lang: str) -> list[dict]:
+def district_cards(layer: Layer, lang: str) -> list[Card]:
     words = LABELS[lang]
     names, subtitles = titles(layer, lang)
     return [
-        {
-            "title": str(t),
-            "subtitle": text(s),
-            "rows": [[words["source"], text(src) or words["unknown"]], [words["accuracy"], accuracy_text(acc)]],
-        }
-        for t, s, src, acc in zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))
+        Card(str(t), text(s), [[words["source"], text(src) or words["unknown"]], [words["accuracy"], accuracy_text(a)]])
+        for t, s, src, a in zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))
     ]
 
 
