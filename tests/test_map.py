@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -14,6 +16,7 @@ from geo.layers import read_layer
 from geo.report import format_cell
 from geo.webmap import assets, compose, webpage
 from geo.webmap.assets import AssetError, inline_assets
+from geo.webmap.content import stats_table, zone_cards
 from tests.builders import LAYERS, hostile_layers
 
 
@@ -159,3 +162,20 @@ def test_offline_copies_read_as_text_equal_folium_offlines_own():
     assert len(urls) >= 6
     for url in urls:
         assert assets.resolve(url) == _res[url]
+
+
+def test_the_maps_text_as_data_cards_and_panel_carry_geo_areas_figures(run):
+    """The map's content is plain data: its cards and statistics equal `geo area --format json`."""
+    figures = json.loads(run("area", "--format", "json").stdout)
+    layers = load_layers()
+    cards = zone_cards(layers, layers.zone_summary(), "en")
+    assert [c.id for c in cards] == [f["id"] for f in figures["features"]]
+    for card, figure in zip(cards, figures["features"]):
+        measured = dict(card.rows)["Measured area"]
+        assert measured.startswith(f"{format_cell(figure['area_km2'])} km² · {format_cell(figure['area_ha'])} ha")
+    panel = stats_table(layers.zone_summary(), layers, "en").panel()
+    assert panel["total"][0] == "Total"
+    assert panel["total"][panel["headers"].index("km²")] == format_cell(figures["total"]["area_km2"])
+    assert [row[0] for row in panel["rows"]] == [c.title for c in cards]
+    downloaded = list(csv.DictReader(io.StringIO(panel["csv"])))
+    assert float(downloaded[-1]["area_km2"]) == pytest.approx(figures["total"]["area_km2"], rel=1e-12)
