@@ -120,13 +120,17 @@ class Table:
             return f"**{self.title}**\n\n" + markdown(headers, self.records(shown), numeric)
         return f"{self.title}\n" + table(headers, self.records(shown), numeric)
 
-    def panel(self) -> dict[str, Any]:
-        """The table as a page shows it (display text, as in the terminal), and its CSV to download."""
+    def panel(self, essential: Sequence[str] = ()) -> dict[str, Any]:
+        """The table as a page shows it (display text, as in the terminal), and its CSV to download.
+
+        ``essential`` names the columns a phone shows; the others only on wider screens.
+        """
         shown = [c for c in self.columns if not c.detail]
         cells = [[format_cell(v) for v in row] for row in self.records(shown)]
         return {
             "headers": [c.header for c in shown],
             "numeric": [c.numeric for c in shown],
+            "essential": [not essential or c.field in essential for c in shown],
             "rows": cells[: len(self.rows)],
             "total": cells[-1] if self.total is not None else None,
             "csv": self.text("csv"),

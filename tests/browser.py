@@ -72,9 +72,18 @@ def browser() -> Iterator[object]:
             instance.close()
 
 
-def open_page(instance, path: Path, log: PageLog, width: int = 1400, height: int = 900):
-    """Open a local file with every network request recorded and refused."""
-    page = instance.new_page(viewport={"width": width, "height": height})
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+
+
+def open_page(
+    instance, path: Path | str, log: PageLog, width: int = 1400, height: int = 900, device: dict | None = None
+):
+    """Open a local file (or file: URL) with every network request recorded and refused.
+
+    ``device`` is DESKTOP or PHONE (a touch screen, emulated), else a window of width x height.
+    """
+    page = instance.new_page(**(device or {"viewport": {"width": width, "height": height}}))
     page.on("pageerror", lambda exc: log.errors.append(str(exc)))
     page.on("console", lambda msg: log.console.append(msg.text) if msg.type == "error" else None)
 
@@ -87,7 +96,7 @@ def open_page(instance, path: Path, log: PageLog, width: int = 1400, height: int
             request_route.abort("internetdisconnected")
 
     page.route("**/*", route)
-    page.goto(path.resolve().as_uri())
+    page.goto(path if isinstance(path, str) else path.resolve().as_uri())
     page.wait_for_function("() => window.L && L.CardLayer && document.querySelector('.leaflet-control-layers')")
     return page
 

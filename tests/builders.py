@@ -131,23 +131,45 @@ HOSTILE = (
 )
 
 
-def hostile_layers(tmp_path):
-    """Copies of the shipped layers with hostile text in every property shown."""
+def rewritten_layers(folder: Path, rewrite) -> dict[str, Path]:
+    """Copies of the shipped zones, landmarks and enterprises, each feature's properties passed
+    through ``rewrite(kind, index, properties)``; returns {kind: path}."""
     paths = {}
     for kind in ["zones", "landmarks", "enterprises"]:
         document = json.loads((LAYERS / f"{kind}.geojson").read_text(encoding="utf-8"))
         for i, feature in enumerate(document["features"]):
-            props = feature["properties"]
-            for key in ["name_zh", "name_en", "description_zh", "source", "category", "cluster"]:
-                if key in props:
-                    props[key] = f"{HOSTILE}#{key}{i}" if key.startswith("name") else HOSTILE
-            if kind == "zones":
-                props["industries"] = [HOSTILE]
-                props["established"] = HOSTILE
-        path = tmp_path / f"{kind}.geojson"
+            rewrite(kind, i, feature["properties"])
+        path = folder / f"{kind}.geojson"
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         paths[kind] = path
     return paths
+
+
+def hostile_layers(folder: Path) -> dict[str, Path]:
+    """Copies of the shipped layers with hostile text in every property shown."""
+
+    def rewrite(kind: str, i: int, props: dict) -> None:
+        for key in ["name_zh", "name_en", "description_zh", "source", "category", "cluster"]:
+            if key in props:
+                props[key] = f"{HOSTILE}#{key}{i}" if key.startswith("name") else HOSTILE
+        if kind == "zones":
+            props["industries"] = [HOSTILE]
+            props["established"] = HOSTILE
+
+    return rewritten_layers(folder, rewrite)
+
+
+LONG = 120  # characters in a long name: a full company name with its registered address
+
+
+def long_name_layers(folder: Path) -> dict[str, Path]:
+    """Copies of the shipped layers whose every name is 120 characters long (and still unique)."""
+
+    def rewrite(kind: str, i: int, props: dict) -> None:
+        props["name_zh"] = (f"{i}号" + props["name_zh"] * LONG)[:LONG]
+        props["name_en"] = (f"{i} " + props["name_en"] * LONG)[:LONG]
+
+    return rewritten_layers(folder, rewrite)
 
 
 def build_default_map(folder: Path, **options) -> Path:

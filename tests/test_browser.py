@@ -154,20 +154,3 @@ def test_hostile_names_show_as_text_and_run_nothing(open_map, tmp_path):
     assert HOSTILE in page.locator(".leaflet-popup-content").inner_text()
     assert page.evaluate("() => window.__pwned") is None
     assert log.errors == []
-
-
-def test_on_a_phone_the_panels_start_folded_and_open_on_a_tap(chromium, default_map):
-    from tests.browser import PageLog, open_page
-
-    phone = open_page(chromium, default_map, PageLog(), width=390, height=844)
-    desk = open_page(chromium, default_map, PageLog(), width=1280, height=800)
-    try:
-        assert phone.locator(".leaflet-control-layers-expanded").count() == 0
-        assert not phone.locator(".hz-stats table").is_visible()
-        assert desk.locator(".leaflet-control-layers-expanded").count() == 1
-        assert desk.locator(".hz-stats table").is_visible()
-        phone.locator(".hz-stats .hz-toggle").click()
-        assert phone.locator(".hz-stats table").is_visible()
-    finally:
-        phone.close()
-        desk.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import csv
 import io
 import json
@@ -16,7 +17,7 @@ from geo.layers import read_layer
 from geo.report import format_cell
 from geo.webmap import assets, compose, webpage
 from geo.webmap.assets import AssetError, inline_assets
-from geo.webmap.content import stats_table, zone_cards
+from geo.webmap.content import POINT_COLORS, ZONE_COLORS, stats_table, vocabulary, zone_cards
 from tests.builders import LAYERS, hostile_layers
 
 
@@ -179,3 +180,24 @@ def test_the_maps_text_as_data_cards_and_panel_carry_geo_areas_figures(run):
     assert [row[0] for row in panel["rows"]] == [c.title for c in cards]
     downloaded = list(csv.DictReader(io.StringIO(panel["csv"])))
     assert float(downloaded[-1]["area_km2"]) == pytest.approx(figures["total"]["area_km2"], rel=1e-12)
+
+
+def _hue(color: str) -> tuple[float, float]:
+    """Hue in degrees and saturation (HSV) of a #rrggbb colour."""
+    red, green, blue = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, _, _ = colorsys.rgb_to_hls(red, green, blue)
+    _, saturation, _ = colorsys.rgb_to_hsv(red, green, blue)
+    return hue * 360, saturation
+
+
+def test_zones_and_points_are_coloured_from_two_families():
+    """Zones in blues and violets; points never there, so no dot reads as a zone's by its colour."""
+    known = vocabulary()
+    zones = [*known["zone_colors"].values(), *ZONE_COLORS]
+    points = [v["color"] for group in ("clusters", "categories") for v in known[group].values()] + list(POINT_COLORS)
+    for color in zones:
+        hue, saturation = _hue(color)
+        assert 190 <= hue <= 290 and saturation > 0.3, color
+    for color in points:
+        hue, saturation = _hue(color)
+        assert not 180 <= hue <= 300 or saturation < 0.15, color

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import crs
-from geo.webmap import assets, compose
+from geo.webmap import assets, frame
 from geo.webmap.overlays import encode_columns
 from geo.webmap.safe import script_json
 
@@ -26,7 +26,7 @@ BROWSER_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_chec
 def runtime_page(chromium, tmp_path_factory):
     """A blank page holding Leaflet and the runtime, nothing else."""
     path = tmp_path_factory.mktemp("runtime") / "runtime.html"
-    leaflet = assets.resolve(compose.ZoneMap.default_js[0][1])
+    leaflet = assets.resolve(frame.ZoneMap.default_js[0][1])
     runtime = assets.static_text("hz.js")
     path.write_text(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><script>{leaflet}</script>'

@@ -116,6 +116,7 @@ class BaseLayer(Layer, ScriptElement):
     def __init__(self, base: BaseMap, lang: str, show: bool):
         super().__init__(name=base.name(lang), overlay=False, show=show)
         self._name = "BaseLayer"
+        self.key = base.key  # names the base layer in the address (ViewHash)
         self.factory = ".gcj02" if base.gcj02 else ""
         self.tiles = [
             (

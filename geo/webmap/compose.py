@@ -9,13 +9,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, Figure
 from folium import plugins
+from folium.map import FitBounds
 
 from geo.areas import AreaSummary
 from geo.inputs import LayerSet
@@ -23,7 +23,8 @@ from geo.layers import Layer, to_feature_collection
 from geo.webmap.assets import Runtime
 from geo.webmap.basemaps import BaseLayer, base_maps
 from geo.webmap.content import (
-    FALLBACK_COLORS,
+    POINT_COLORS,
+    ZONE_COLORS,
     Card,
     ColumnCard,
     Palette,
@@ -34,21 +35,15 @@ from geo.webmap.content import (
     vocabulary,
     zone_cards,
 )
+from geo.webmap.frame import MapPage, ZoneMap
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl
 from geo.webmap.overlays import CardLayer, ColumnLayer
 from geo.webmap.panels import FeatureSearch, Legend, Stats
 from geo.webmap.safe import html_text
+from geo.webmap.view import ViewHash
 
-_LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/"
 METRES_PER_DEGREE = 111_320.0
-
-
-class ZoneMap(folium.Map):
-    """folium's Map with only Leaflet itself linked (no jQuery, Bootstrap, icon fonts)."""
-
-    default_js = [("leaflet", _LEAFLET + "leaflet.js")]
-    default_css = [("leaflet_css", _LEAFLET + "leaflet.css")]
 
 
 @dataclass(frozen=True)
@@ -81,9 +76,10 @@ def _polygon_collection(frame: gpd.GeoDataFrame, cards: list[Card], rows: list[i
 
 
 def _point_layers(
-    layer: Layer, layers: LayerSet, palette: Palette, lang: str, group_word: str, options: MapOptions
+    kind: str, layers: LayerSet, palette: Palette, lang: str, group_word: str, options: MapOptions
 ) -> list[ColumnLayer]:
     """One overlay per group (cluster, category, industry), each clustered when it is big."""
+    layer = getattr(layers, kind)
     columns, rows = point_columns(layer, layers, lang)
     keys = layer.column(layer.roles.group).map(text, na_action="ignore").fillna("—")
     codes, values = pd.factorize(keys, sort=True)
@@ -94,10 +90,11 @@ def _point_layers(
         label = palette.label(key) if layer.roles.group else layer.path.name.split(".")[0]
         group_row = [[group_word, None, label]] if layer.roles.group else []
         card = ColumnCard([*group_row, *rows]).to_json()
-        style = {"color": palette.colors.get(key, FALLBACK_COLORS[-1]), "stroke": "#222", "radius": 6}
+        style = {"color": palette.colors.get(key, POINT_COLORS[-2]), "stroke": "#222", "radius": 6}
         cluster = options.cluster_above is not None and len(members) > options.cluster_above
         points = columns.iloc[members]
-        result.append(ColumnLayer(lon[members], lat[members], points, card, label, style, cluster=cluster))
+        point_layer = ColumnLayer(lon[members], lat[members], points, card, label, style, cluster, f"{kind}:{key}")
+        result.append(point_layer)
     return result
 
 
@@ -123,10 +120,10 @@ def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) ->
     shapes = _display_geometries(layers.zones, options.simplify_m)
     overlays, legend = [], []
     for i, card in enumerate(cards):
-        color = colors.get(card.id, FALLBACK_COLORS[i % len(FALLBACK_COLORS)])
+        color = colors.get(card.id, ZONE_COLORS[i % len(ZONE_COLORS)])
         legend.append({"color": color, "label": card.title})
-        style = {"color": color, "weight": 2, "fillColor": color, "fillOpacity": 0.25}
-        overlays.append(CardLayer(_polygon_collection(shapes, cards, [i]), card.title, style))
+        style = {"color": color, "weight": 2.5, "fillColor": color, "fillOpacity": 0.12}
+        overlays.append(CardLayer(_polygon_collection(shapes, cards, [i]), card.title, style, key=str(card.id)))
     return overlays, legend
 
 
@@ -150,7 +147,7 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     lang = options.lang
     words = LABELS[lang]
     title = html_text(_title(layers, options))
-    figure = Figure(title=title)
+    figure = MapPage(title, lang)
     figure.header.add_child(Element(f'<meta name="description" content="{title}">'), name="description")
     minx, miny, maxx, maxy = _bounds(layers)
     fmap = ZoneMap(
@@ -164,7 +161,10 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     fmap.add_child(Runtime(), name="runtime")
     # Fit the view before any layer is added: a clustered layer still loading its chunks
     # fails if the map moves under it (Leaflet.markercluster reads bounds it has not built).
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    # Not animated: a zoom still running would undo the view a link restores (ViewHash).
+    fit = FitBounds([[miny, minx], [maxy, maxx]], padding=(24, 24))
+    fit.options["animate"] = False
+    fmap.add_child(fit, name="fit")
 
     bases = [BaseLayer(base, lang, show=(i == 0)) for i, base in enumerate(base_maps(options.tianditu_key))]
     for base in bases:
@@ -178,14 +178,15 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         style = {"color": "#555", "weight": 1.5, "dashArray": "4 4", "fill": False}
         shapes = _display_geometries(layers.districts, options.simplify_m)
         name = words["districts"] if layers.example else layers.districts.path.name.split(".")[0]
-        context.append(CardLayer(_polygon_collection(shapes, cards, list(range(len(cards)))), name, style))
+        collection = _polygon_collection(shapes, cards, list(range(len(cards))))
+        context.append(CardLayer(collection, name, style, key="districts"))
 
     palettes = _palettes(layers, lang)
     point_groups, legend = {}, [{"title": words["zones"], "shape": "area", "items": zone_legend}]
     for kind, group_word in (("landmarks", words["category"]), ("enterprises", words["cluster"])):
         layer = getattr(layers, kind)
         if layer is not None:
-            point_groups[words[kind]] = _point_layers(layer, layers, palettes[kind], lang, group_word, options)
+            point_groups[words[kind]] = _point_layers(kind, layers, palettes[kind], lang, group_word, options)
             legend.append({"title": words[kind], "shape": "point", "items": palettes[kind].legend()})
     overlays = [*context, *zone_layers, *itertools.chain.from_iterable(point_groups.values())]
     for layer in overlays:
@@ -197,11 +198,14 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     if summary is not None:
         table = stats_table(summary, layers, lang)
         note = words["stats_note_schematic"] if layers.example else words["stats_note"]
-        fmap.add_child(Stats(table.panel() | {"note": note}, title=table.title), name="stats")
+        panel = table.panel(essential=("name", "area_km2", "share_pct")) | {"note": note}
+        download = {"downloadLabel": words["download_csv"], "filename": f"{words['stats_file']}.csv"}
+        fmap.add_child(Stats(panel, title=table.title, **download), name="stats")
     legend = [section for section in legend if section["items"]]
     # The layer control shows the colours too, so the legend starts collapsed.
     fmap.add_child(Legend(legend, title=words["legend"]), name="legend")
     fmap.add_child(FeatureSearch(overlays, placeholder=words["search"], none=words["none"]), name="search")
+    fmap.add_child(ViewHash(bases, overlays), name="view_hash")
     fmap.add_child(plugins.Fullscreen(position="topleft"), name="fullscreen")
     fmap.add_child(
         plugins.MeasureControl(

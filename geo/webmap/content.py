@@ -25,7 +25,11 @@ from geo.measure import UNIT_LABELS
 from geo.report import Table, format_cell
 from geo.webmap.labels import LABELS
 
-FALLBACK_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+# Two families of colour, so that no dot reads as belonging to a zone by its colour:
+# zones in blues and violets (hues 190-290), drawn as outlines over a light fill;
+# points in reds, oranges, yellows, greens, browns and greys (no hue within 180-300).
+ZONE_COLORS = ("#1f4e9c", "#6a3d9a", "#1d91c0", "#8c6bb1", "#253494", "#4a6fe3", "#54278f", "#41b6e6")
+POINT_COLORS = ("#d62728", "#ff7f0e", "#2ca02c", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f", "#e6ab02")
 MAX_OWN_FIELDS = 12  # a user's fields shown in a popup, in the file's order
 _EXAMPLE_FIELDS = {"description_zh", "zone_id", "district_id", "adcode", "kind", "declared_source"}
 _FIELD_WORDS = {"industries": "industries", "established": "established", "category": "category", "cluster": "cluster"}
@@ -119,7 +123,7 @@ class Palette:
     def of(cls, layer: Layer, known: dict[str, dict], label: Callable[[str, dict], str]) -> Palette:
         """Groups present in ``layer``; those ``known`` does not name get their own name and a spare colour."""
         values = sorted(set(layer.column(layer.roles.group).dropna().astype(str)))
-        spare = itertools.cycle(FALLBACK_COLORS)
+        spare = itertools.cycle(POINT_COLORS)
         colors = {v: known[v]["color"] if v in known else next(spare) for v in values}
         return cls(values, {k: label(k, v) for k, v in known.items()}, colors)
 

@@ -38,6 +38,8 @@ LABELS = {
         "none": "无结果",
         "total": "合计",
         "mu": "亩",
+        "download_csv": "下载 CSV",
+        "stats_file": "面积统计",
     },
     "en": {
         "title": "Hengyang National High-tech Industrial Development Zone",
@@ -74,6 +76,8 @@ LABELS = {
         "none": "No match",
         "total": "Total",
         "mu": "mu",
+        "download_csv": "Download CSV",
+        "stats_file": "zone areas",
     },
 }
 

@@ -51,6 +51,9 @@ class GroupedLayerControl(JSCSSMixin, ScriptElement):
             {%- endfor %} },
             Object.assign({{ this.options_json }}, { collapsed: L.Control.Panel.narrow() })
         ).addTo({{ this._parent.get_name() }});
+        // The plugin lets the wheel through to the map on touch-capable browsers (most, today):
+        // a long list would zoom the map instead of scrolling.
+        L.DomEvent.disableScrollPropagation({{ this.get_name() }}.getContainer());
         {% endmacro %}
         """
     )

@@ -26,10 +26,11 @@ class RuntimeOverlay(Layer, ScriptElement):
         """
     )
 
-    def __init__(self, data: dict, options: dict, name: str, color: str | None, show: bool = True):
-        super().__init__(name=name, overlay=True, show=show)
+    def __init__(self, data: dict, options: dict, name: str, color: str | None, key: str):
+        super().__init__(name=name, overlay=True)
         self._name = type(self).__name__
         self.color = color  # the layer control's swatch
+        self.key = key  # names the overlay in the address (ViewHash)
         self.data_json = script_json(data)
         self.options_json = script_json(options)
 
@@ -39,9 +40,9 @@ class CardLayer(RuntimeOverlay):
 
     factory = "cardLayer"
 
-    def __init__(self, collection: dict, name: str, style: dict, show: bool = True):
+    def __init__(self, collection: dict, name: str, style: dict, key: str):
         color = style.get("fillColor") if style.get("fill", True) else None
-        super().__init__(collection, {"style": style}, name, color, show)
+        super().__init__(collection, {"style": style}, name, color, key)
 
 
 def encode_columns(frame: pd.DataFrame) -> dict[str, Any]:
@@ -73,15 +74,15 @@ class ColumnLayer(JSCSSMixin, RuntimeOverlay):
         card: dict,
         name: str,
         style: dict,
-        show: bool = True,
-        cluster: bool = False,
+        cluster: bool,
+        key: str,
     ):
         data = {
             "x": np.round(np.asarray(lon, dtype=float), 6).tolist(),
             "y": np.round(np.asarray(lat, dtype=float), 6).tolist(),
             "columns": encode_columns(columns),
         }
-        super().__init__(data, {**style, "cluster": cluster, "card": card}, name, style["color"], show)
+        super().__init__(data, {**style, "cluster": cluster, "card": card}, name, style["color"], key)
         # Only a clustered layer needs Leaflet.markercluster linked (and inlined).
         self.default_js = [("markercluster", _CLUSTER + "leaflet.markercluster.js")] if cluster else []
         self.default_css = (

@@ -7,6 +7,8 @@
  *   L.Control.Stats     L.control.stats(table, options)     the area table, with a CSV download
  *   L.Control.Legend    L.control.legend(sections, options) coloured swatches
  *   L.Control.FeatureSearch  L.control.featureSearch(layers, options)  search the layers it is handed
+ *   L.ViewHash          L.viewHash(bases, overlays)         the view kept in the address (#map=z/lat/lon&...)
+ *   map.popupClearance  a map handler (on by default)       popups fit the screen, clear of the controls
  *
  * Nothing is kept page-wide: each layer answers its own searches. Every text
  * that comes from a layer reaches the page through textContent, never
@@ -47,11 +49,25 @@
     return code < 0 ? null : column.v[code];
   }
 
+  /* A scrolling box the keyboard can reach (and scroll with the arrow keys), named for screen readers. */
+  function focusable(node, label) {
+    node.tabIndex = 0;
+    node.setAttribute("role", "region");
+    node.setAttribute("aria-label", label);
+    return node;
+  }
+
   function matches(names, query) {
     return names.some(function (n) { return n && String(n).toLowerCase().indexOf(query) >= 0; });
   }
 
-  var POPUP = { maxWidth: 360, autoPanPadding: [12, 12] };
+  function narrow() { return window.innerWidth < 600; }
+
+  /* Popup options for this screen: never wider than the screen, scrolling when taller than half of it. */
+  function popupOptions() {
+    var height = Math.round(window.innerHeight * 0.5);
+    return { maxWidth: Math.min(360, window.innerWidth - 64), maxHeight: height, autoPan: false };  // see PopupClearance
+  }
 
   /* ---- GCJ-02 ("Mars coordinates"): the published formula, as geo/crs.py has it. ---- */
 
@@ -116,7 +132,7 @@
         onEachFeature: function (feature, member) {
           var p = feature.properties;
           member.bindTooltip(function () { return el("span", null, p.title); }, { sticky: true });
-          member.bindPopup(function () { return card(p.title, p.subtitle, p.rows); }, POPUP);
+          member.bindPopup(function () { return card(p.title, p.subtitle, p.rows); }, popupOptions());
         },
       }, options));
     },
@@ -130,7 +146,7 @@
         hits.push({
           name: p.title, alt: p.subtitle, layer: this,
           show: function (map) {
-            map.fitBounds(member.getBounds(), { maxZoom: 15 });
+            map.fitBounds(member.getBounds(), { maxZoom: 15, animate: false });  // popups open on a still map
             member.openPopup(member.getBounds().getCenter());
           },
         });
@@ -181,7 +197,7 @@
     },
 
     openCard: function (row) {
-      L.popup(POPUP).setLatLng(this._markers[row].getLatLng()).setContent(this.popupFor(row)).openOn(this._map);
+      L.popup(popupOptions()).setLatLng(this._markers[row].getLatLng()).setContent(this.popupFor(row)).openOn(this._map);
     },
 
     _hover: function (e) {
@@ -200,7 +216,7 @@
           name: name, alt: alt, layer: this,
           show: (function (r) {
             return function (map) {
-              map.setView(self._markers[r].getLatLng(), Math.max(map.getZoom(), 15));
+              map.setView(self._markers[r].getLatLng(), Math.max(map.getZoom(), 15), { animate: false });
               self.openCard(r);
             };
           })(row),
@@ -225,7 +241,7 @@
       L.DomEvent.disableScrollPropagation(box);
       var body = el("div", "hz-body");
       this._fill(body, map);
-      var folded = this.options.collapsed === "narrow" ? L.Control.Panel.narrow() : this.options.collapsed;
+      var folded = this.options.collapsed === "narrow" ? narrow() : this.options.collapsed;
       var button = el("button", "hz-toggle", this.options.title);
       button.type = "button";
       button.setAttribute("aria-expanded", String(!folded));
@@ -242,7 +258,7 @@
 
     _fill: function () {},
   });
-  L.Control.Panel.narrow = function () { return window.innerWidth < 600; };
+  L.Control.Panel.narrow = narrow;
   L.control.panel = function (options) { return new L.Control.Panel(options); };
 
   /* The area table: {headers, numeric, rows, total, note, csv} as the tool prints it. */
@@ -256,15 +272,38 @@
 
     _fill: function (body) {
       var t = this._table, table = el("table"), head = el("tr");
-      t.headers.forEach(function (h, i) { head.appendChild(el("th", t.numeric[i] ? "num" : null, h)); });
+      // Columns not marked essential are hidden on a phone (the CSV has them all).
+      function kind(i) { return (t.numeric[i] ? "num" : "hz-name") + (t.essential && !t.essential[i] ? " hz-extra" : ""); }
+      t.headers.forEach(function (h, i) { head.appendChild(el("th", kind(i), h)); });
       table.appendChild(head);
       t.rows.concat(t.total ? [t.total] : []).forEach(function (row, r) {
         var tr = el("tr", r === t.rows.length ? "hz-total" : null);
-        row.forEach(function (cell, i) { tr.appendChild(el("td", t.numeric[i] ? "num" : null, cell)); });
+        row.forEach(function (cell, i) {
+          var td = tr.appendChild(el("td", kind(i), cell));
+          if (!t.numeric[i]) td.title = cell;  // cut with an ellipsis, whole on hover
+        });
         table.appendChild(tr);
       });
-      body.appendChild(table);
+      var scroller = focusable(el("div", "hz-scroll"), this.options.title);
+      scroller.appendChild(table);
+      body.appendChild(scroller);
       if (t.note) body.appendChild(el("div", "hz-note", t.note));
+      if (t.csv) body.appendChild(this._download(t.csv));
+    },
+
+    /* A button that saves the table as CSV: UTF-8 with a byte-order mark, so Excel reads the Chinese. */
+    _download: function (csv) {
+      var button = el("button", "hz-download", this.options.downloadLabel || "CSV"), filename = this.options.filename;
+      button.type = "button";
+      button.addEventListener("click", function () {
+        var link = el("a");
+        link.href = URL.createObjectURL(new Blob(["\ufeff" + csv], { type: "text/csv;charset=utf-8" }));
+        link.download = filename || "areas.csv";
+        document.body.appendChild(link);
+        link.click();
+        setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+      });
+      return button;
     },
   });
   L.control.stats = function (table, options) { return new L.Control.Stats(table, options); };
@@ -279,6 +318,7 @@
     },
 
     _fill: function (body) {
+      focusable(body, this.options.title);
       this._sections.forEach(function (section) {
         body.appendChild(el("div", "hz-legend-heading", section.title));
         section.items.forEach(function (item) {
@@ -286,7 +326,7 @@
           var swatch = el("span", "hz-swatch hz-" + section.shape);
           swatch.style.background = item.color;
           line.appendChild(swatch);
-          line.appendChild(el("span", null, item.label));
+          line.appendChild(el("span", "hz-label", item.label)).title = item.label;
           body.appendChild(line);
         });
       });
@@ -312,6 +352,7 @@
       input.placeholder = this.options.placeholder;
       input.setAttribute("aria-label", this.options.placeholder);
       var list = el("ul", "hz-results");
+      list.setAttribute("aria-live", "polite");
       box.appendChild(input);
       box.appendChild(list);
       input.addEventListener("input", L.bind(function () { this._list(map, list, input.value); }, this));
@@ -330,12 +371,13 @@
         button.type = "button";
         if (hit.alt) button.appendChild(el("small", null, " " + hit.alt));
         button.addEventListener("click", function () {
+          list.hidden = true;  // out of the way of the popup about to open
           if (!map.hasLayer(hit.layer)) map.addLayer(hit.layer);
           hit.show(map);
           // Empty the list once this click is over: a button detached while its click is still
           // bubbling can no longer be traced to the control, so the map would take the click as
           // its own, close the popup just opened and open whatever lies under the pointer.
-          setTimeout(function () { list.textContent = ""; }, 0);
+          setTimeout(function () { list.textContent = ""; list.hidden = false; }, 0);
         });
         item.appendChild(button);
         list.appendChild(item);
@@ -344,4 +386,108 @@
     },
   });
   L.control.featureSearch = function (layers, options) { return new L.Control.FeatureSearch(layers, options); };
+
+  /* ---- The map's behaviour ---- */
+
+  /* Popups fit the screen and stay clear of the controls. This replaces Leaflet's autoPan
+   * (which knows the screen's edges, not the controls): once a popup is open, the map pans it
+   * into the part of the screen that no control in its column covers. */
+  L.Map.PopupClearance = L.Handler.extend({
+    addHooks: function () { this._map.on("popupopen", this._clear, this); },
+    removeHooks: function () { this._map.off("popupopen", this._clear, this); },
+
+    _clear: function (e) {
+      var map = this._map, element = e.popup.getElement();
+      if (!element) return;
+      var frame = map.getContainer().getBoundingClientRect(), margin = 8;
+      var r = element.getBoundingClientRect();
+      var box = { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
+      var dx = 0;
+      if (box.left < margin) dx = margin - box.left;
+      else if (box.right > frame.width - margin) dx = frame.width - margin - box.right;
+      var top = margin, bottom = frame.height - margin;
+      var controls = map.getContainer().querySelectorAll(".leaflet-control");
+      for (var i = 0; i < controls.length; i++) {
+        var c = controls[i].getBoundingClientRect();
+        var left = c.left - frame.left, right = c.right - frame.left;
+        if (!c.width || right <= box.left + dx || left >= box.right + dx) continue;  // not in the popup's column
+        if (controls[i].closest(".leaflet-top")) top = Math.max(top, c.bottom - frame.top + margin);
+        else bottom = Math.min(bottom, c.top - frame.top - margin);
+      }
+      var dy = 0;
+      if (box.top < top || box.bottom - box.top > bottom - top) dy = top - box.top;  // too tall: its top shows
+      else if (box.bottom > bottom) dy = bottom - box.bottom;
+      if (dx || dy) map.panBy([-dx, -dy]);
+    },
+  });
+  L.Map.addInitHook("addHandler", "popupClearance", L.Map.PopupClearance);
+
+  /* A short attribution prefix (no flag image): the tiles' own attribution must fit a phone. */
+  L.Map.addInitHook(function () {
+    if (this.attributionControl) this.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  });
+  L.Map.mergeOptions({ popupClearance: true });
+
+  /* The view in the address, as leaflet-hash keeps it, and more: centre, zoom, base layer and the
+   * overlays that are on: #map=14/26.88000/112.57000&base=gaode&on=core-area,baishazhou.
+   * Opening such an address restores that view; every change of view rewrites it. */
+  L.ViewHash = L.Class.extend({
+    initialize: function (bases, overlays) {
+      this._bases = bases;  // {key: layer}
+      this._overlays = overlays;
+    },
+
+    addTo: function (map) {
+      this._map = map;
+      this._restore();
+      map.on("moveend baselayerchange overlayadd overlayremove", this._schedule, this);
+      L.DomEvent.on(window, "hashchange", this._restore, this);
+      return this;
+    },
+
+    hash: function () {
+      var map = this._map, centre = map.getCenter(), self = this;
+      var on = Object.keys(this._overlays).filter(function (k) { return map.hasLayer(self._overlays[k]); });
+      var base = Object.keys(this._bases).filter(function (k) { return map.hasLayer(self._bases[k]); })[0];
+      return "#map=" + map.getZoom() + "/" + centre.lat.toFixed(5) + "/" + centre.lng.toFixed(5) +
+        (base ? "&base=" + encodeURIComponent(base) : "") + "&on=" + on.map(encodeURIComponent).join(",");
+    },
+
+    _schedule: function () {
+      if (this._restoring) return;
+      clearTimeout(this._timer);
+      this._timer = setTimeout(L.bind(function () {
+        var hash = this.hash();
+        if (location.hash !== hash) history.replaceState(null, "", hash);
+      }, this), 100);
+    },
+
+    _restore: function () {
+      var params = {}, map = this._map;
+      location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+        var eq = part.indexOf("=");
+        if (eq > 0) params[part.slice(0, eq)] = part.slice(eq + 1);
+      });
+      this._restoring = true;
+      var view = (params.map || "").split("/").map(Number);
+      if (view.length === 3 && view.every(isFinite)) map.setView([view[1], view[2]], view[0], { animate: false });
+      if (params.base !== undefined && this._bases[decodeURIComponent(params.base)]) {
+        this._show(this._bases, [decodeURIComponent(params.base)]);
+      }
+      if (params.on !== undefined) {
+        this._show(this._overlays, params.on ? params.on.split(",").map(decodeURIComponent) : []);
+      }
+      this._restoring = false;
+    },
+
+    _show: function (layers, keys) {
+      var map = this._map;
+      Object.keys(layers).forEach(function (key) {
+        var wanted = keys.indexOf(key) >= 0;
+        if (wanted && !map.hasLayer(layers[key])) map.addLayer(layers[key]);
+        if (!wanted && map.hasLayer(layers[key])) map.removeLayer(layers[key]);
+      });
+    },
+  });
+  L.viewHash = function (bases, overlays) { return new L.ViewHash(bases, overlays); };
 })(L);
