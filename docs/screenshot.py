@@ -1,6 +1,8 @@
-"""Take the README's screenshot of the default map in headless Chromium (network cut off).
+"""Take the README's screenshots of the default map in headless Chromium (network cut off).
 
-python build_map.py && python docs/screenshot.py    # -> docs/map.png
+python build_map.py && python docs/screenshot.py    # -> docs/map.png, docs/map-phone.png
+
+Both open the map with base layer 无底图 through the address (#base=none), as a shared link would.
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import PageLog, browser, open_page  # noqa: E402
+from tests.browser import DESKTOP, PHONE, PageLog, browser, open_page  # noqa: E402
+
+MAP = (ROOT / "build" / "map.html").as_uri() + "#base=none"
 
 
 def main() -> None:
     with browser() as instance:
-        page = open_page(instance, ROOT / "build" / "map.html", PageLog(), width=1280, height=800)
-        page.locator(".leaflet-control-layers-base label", has_text="无底图").locator("input").check()
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(ROOT / "docs" / "map.png"))
-    print(ROOT / "docs" / "map.png")
+        desk = open_page(instance, MAP, PageLog(), device=DESKTOP)
+        desk.wait_for_timeout(300)
+        desk.screenshot(path=str(ROOT / "docs" / "map.png"))
+        phone = open_page(instance, MAP, PageLog(), device={**PHONE, "device_scale_factor": 2})
+        phone.locator(".hz-search input").fill("白沙洲")
+        phone.locator(".hz-results button").first.tap()
+        phone.wait_for_timeout(500)
+        phone.screenshot(path=str(ROOT / "docs" / "map-phone.png"))
+    print(ROOT / "docs" / "map.png", ROOT / "docs" / "map-phone.png")
 
 
 if __name__ == "__main__":
