@@ -87,6 +87,7 @@ def test_english_labels(run, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Zone parts" in html and "Baishazhou Industrial Park" in html
     assert "<title>Hengyang National High-tech Industrial Development Zone</title>" in html
+    assert '<html lang="en">' in html and "Download CSV" in html
 
 
 def test_hostile_text_never_reaches_the_page_as_markup(run, tmp_path):
