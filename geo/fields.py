@@ -35,6 +35,7 @@ NAME_FIELDS = (
 # Field name -> its unit where the name says it (None: guessed against the measured areas).
 DECLARED_FIELDS = {
     "declared_area_km2": "km2",
+    "declared_area_ha": "ha",
     "MJ": None,
     "面积": None,
     "YDMJ": None,
@@ -88,7 +89,9 @@ def find_roles(columns: Sequence[str], choice: FieldChoice, path: str) -> tuple[
     problems: list[Problem] = []
     detected: list[str] = []
 
-    def pick(role: str, named: str | None, candidates: Sequence[str], option: str) -> str | None:
+    def pick(role: str, named: str | None, candidates: Sequence[str], option: str, plain: int = 1) -> str | None:
+        """The field named, else the first of ``candidates`` present; noted unless one of the first
+        ``plain`` (names that say what they hold)."""
         if named is not None:
             if named in columns:
                 return named
@@ -97,13 +100,14 @@ def find_roles(columns: Sequence[str], choice: FieldChoice, path: str) -> tuple[
             problems.append(Problem(path, f"has no field {named!r} ({option}){instead}", severity=WARNING))
             return found
         found = _find(columns, candidates)
-        if found is not None and found not in candidates[:1]:
+        if found is not None and found not in candidates[:plain]:
             detected.append(f"{role} from {found}")
         return found
 
     id_field = pick("id", choice.id, ID_FIELDS, "--id-field")
     name_field = pick("name", choice.name, NAME_FIELDS, "--name-field")
-    declared = pick("declared area", choice.declared, list(DECLARED_FIELDS), "--declared-field")
+    with_units = sum(1 for unit in DECLARED_FIELDS.values() if unit)  # declared_area_km2, declared_area_ha
+    declared = pick("declared area", choice.declared, list(DECLARED_FIELDS), "--declared-field", with_units)
     unit = choice.declared_unit or DECLARED_FIELDS.get(declared or "")
     group = _find(columns, GROUP_FIELDS)
     if detected:

@@ -22,8 +22,16 @@ ZONES = LAYERS / "zones.geojson"
 LANDMARKS = LAYERS / "landmarks.geojson"
 ENTERPRISES = LAYERS / "enterprises.geojson"
 DISTRICTS = LAYERS / "districts.geojson"
-EXAMPLE_LAYERS = {"zones": ZONES, "landmarks": LANDMARKS, "enterprises": ENTERPRISES, "districts": DISTRICTS}
+ZONE_HISTORY = LAYERS / "zone_history.geojson"
+EXAMPLE_LAYERS = {
+    "zones": ZONES,
+    "landmarks": LANDMARKS,
+    "enterprises": ENTERPRISES,
+    "districts": DISTRICTS,
+    "zone_history": ZONE_HISTORY,
+}
 CLAIMS = DATA / "claims.json"
+SOURCES = DATA / "sources.json"
 VOCABULARY = DATA / "vocabulary.json"
 DEFAULT_MAP = Path("build") / "map.html"
 

@@ -83,7 +83,7 @@ class Kind:
     fields: tuple[Field, ...]
 
 
-_PROVENANCE = (Field("source"), Field("accuracy_m", "number"))
+_PROVENANCE = (Field("sources", "text list"), Field("source"), Field("accuracy_m", "number"))
 _NAMES = (Field("id"), Field("name_zh"), Field("name_en"))
 
 KINDS: dict[str, Kind] = {
@@ -97,6 +97,22 @@ KINDS: dict[str, Kind] = {
             Field("declared_source"),
             Field("industries", "text list"),
             Field("established", nullable=True),
+            Field("sources", "text list"),
+            Field("geometry_source"),
+            Field("accuracy_m", "number"),
+        ),
+    ),
+    "zone_history": Kind(
+        "zone_history",
+        POLYGONAL,
+        (
+            *_NAMES,
+            Field("status"),
+            Field("valid_from"),
+            Field("valid_to", nullable=True),
+            Field("date_basis"),
+            Field("declared_area_ha", "number"),
+            Field("sources", "text list"),
             Field("geometry_source"),
             Field("accuracy_m", "number"),
         ),
