@@ -7,7 +7,7 @@ a shipped landmark is never counted inside a user's zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geo import paths
@@ -24,11 +24,14 @@ class LayerSet:
     landmarks: Layer | None = None
     enterprises: Layer | None = None
     districts: Layer | None = None
+    history: Layer | None = None  # the boundary over time: every version, with valid_from/valid_to
     example: bool = False  # the shipped Hengyang example: its boundaries are schematic
     _summary: AreaSummary | None = field(default=None, repr=False)
 
     def all(self) -> list[Layer]:
-        return [layer for layer in (self.zones, self.landmarks, self.enterprises, self.districts) if layer]
+        return [
+            layer for layer in (self.zones, self.landmarks, self.enterprises, self.districts, self.history) if layer
+        ]
 
     def points(self) -> list[Layer]:
         return [layer for layer in (self.landmarks, self.enterprises) if layer]
@@ -46,9 +49,20 @@ def load_layers(
     enterprises: str | Path | None = None,
     districts: str | Path | None = None,
     options: ReadOptions | None = None,
+    history: str | Path | None = None,
 ) -> LayerSet:
-    """The user's layers, read with ``options``; the whole example when none is given."""
+    """The user's layers, read with ``options``; the whole example when none is given.
+
+    The history layer keeps every version (the map's time control and the audit choose among
+    them); ``options.at`` selects versions in the others.
+    """
+    options = options or ReadOptions()
     given = {"zones": zones, "landmarks": landmarks, "enterprises": enterprises, "districts": districts}
-    if not any(given.values()):
-        return LayerSet(**{kind: read_layer(path, kind) for kind, path in paths.EXAMPLE_LAYERS.items()}, example=True)
-    return LayerSet(**{kind: read_layer(path, kind, options) if path else None for kind, path in given.items()})
+    if not any(given.values()) and history is None:
+        example = ReadOptions(at=options.at)  # the example's files need no reading options but the day
+        layers = {kind: read_layer(path, kind, example) for kind, path in paths.EXAMPLE_LAYERS.items()}
+        layers["history"] = read_layer(layers.pop("zone_history").path, "zone_history", ReadOptions())
+        return LayerSet(**layers, example=True)
+    layers = {kind: read_layer(path, kind, options) if path else None for kind, path in given.items()}
+    layers["history"] = read_layer(history, "zone_history", replace(options, at=None)) if history else None
+    return LayerSet(**layers)

@@ -11,7 +11,8 @@ found (``geo.fields``), and checked (``geo.checks``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import checks
+from geo import checks, timeline
 from geo.encoding import GB18030, misdecoded, shapefile_encoding
 from geo.fields import Roles, find_roles
 from geo.geojson import read_geojson
@@ -61,6 +62,13 @@ class Layer:
     def names(self) -> pd.Series:
         """Each feature's name as text: the name field's value, else its id."""
         return text_or(self.column(self.roles.name), self.ids)
+
+    def on(self, day: date | None) -> Layer:
+        """This layer with only its versions valid on ``day`` (itself when no day or not versioned)."""
+        if day is None or not timeline.is_versioned(self.frame):
+            return self
+        frame, note = timeline.select(self.frame, self.path, day)
+        return replace(self, frame=frame, warnings=[*self.warnings, note])
 
     def column(self, name: str | None) -> pd.Series:
         """A property as objects, or a column of None where the layer has no such field."""
@@ -143,6 +151,11 @@ def _load(
     problems += found + _misdecoded(frame, path)
     if roles.id is not None:
         frame["_label"] = text_or(frame[roles.id].astype(object), frame["_label"])
+    if timeline.is_versioned(frame):
+        problems += timeline.date_problems(frame, path)
+        if options.at is not None and not errors(problems):
+            frame, note = timeline.select(frame, path, options.at)
+            problems.append(note)
     if options.repair:
         problems += checks.repair(frame, path)
     reported = {p.feature for p in problems if p.feature and p.is_error}

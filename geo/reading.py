@@ -10,7 +10,8 @@ own takes ``--override-crs`` and is reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,7 +34,12 @@ class ReadOptions:
     lat_field: str | None = None
     skip_bad_rows: bool = False
     repair: bool = False
+    at: date | None = None  # a versioned layer's versions valid on this day; None: every version
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
+
+    def on_day(self, default: date) -> ReadOptions:
+        """These options choosing versions valid on ``at``, or on ``default`` when none was given."""
+        return self if self.at is not None else replace(self, at=default)
 
     @classmethod
     def of(cls, input_crs: str | None = None, repair: bool = False) -> ReadOptions:

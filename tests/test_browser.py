@@ -62,7 +62,7 @@ def test_layer_control_lists_the_overlays(page):
     ]:
         assert name in labels
     groups = page.locator(".leaflet-control-layers-group-name").all_text_contents()
-    assert [g.strip() for g in groups][:3] == ["园区", "地标", "企业"]
+    assert [g.strip() for g in groups] == ["园区", "核准范围（历年）", "地标", "企业", "背景"]
     bases = [t.strip() for t in page.locator(".leaflet-control-layers-base label span").all_text_contents()]
     assert "无底图" in bases
 

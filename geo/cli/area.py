@@ -10,6 +10,8 @@ each part; -o writes the table to a file (.csv, .xlsx, .json, .md).
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from geo.cli import options
@@ -61,6 +63,7 @@ def command(
         )
     if count_layers and not layers:
         raise click.UsageError("--count counts points inside a polygon LAYER: give one")
+    read_options = read_options.on_day(date.today())  # versions that stood side by side
     if layers:
         polygons = [read_layer(path, None, read_options) for path in layers]
         points = [read_layer(path, None, read_options) for path in count_layers]

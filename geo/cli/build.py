@@ -1,7 +1,8 @@
 """Compose the layers into one self-contained HTML map.
 
 Zones, landmarks (by category), enterprises (by industry) and districts as
-context, each an overlay in the layer control; popups with declared and
+context, each an overlay in the layer control; the boundary over time
+(--history, the example's approved area since 1994) with a slider of years; popups with declared and
 measured areas and the layer's own fields; an area-statistics panel, a
 legend, search, scale bar, fullscreen and a measure tool. Every script and
 stylesheet is inlined (--cdn links them instead), every text from a layer is
@@ -11,6 +12,8 @@ Hengyang example; once any layer is given, only the layers given.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import click
 
@@ -30,6 +33,11 @@ from geo.cli import options
 @click.option("--landmarks", type=click.Path(), help="Landmarks layer (points, or a table of them).")
 @click.option("--enterprises", type=click.Path(), help="Enterprises layer (points, or a CSV/Excel firm list).")
 @click.option("--districts", type=click.Path(), help="Districts layer shown as context.")
+@click.option(
+    "--history",
+    type=click.Path(),
+    help="The boundary over time (polygons with valid_from/valid_to): an overlay with a time slider.",
+)
 @click.option("--title", help="The map's title [default: the example's name, or the first layer's file name].")
 @click.option(
     "--lang",
@@ -74,6 +82,7 @@ def command(
     landmarks: str | None,
     enterprises: str | None,
     districts: str | None,
+    history: str | None,
     title: str | None,
     lang: str,
     cluster_above: int,
@@ -88,7 +97,8 @@ def command(
     from geo.webmap.compose import MapOptions
     from geo.webmap.webpage import build_map
 
-    layers = load_layers(zones, landmarks, enterprises, districts, read_options)
+    at = read_options.at
+    layers = load_layers(zones, landmarks, enterprises, districts, read_options.on_day(date.today()), history)
     options.show_warnings(*layers.all())
     if layers.zones is not None:
         options.show_problems(layers.zone_summary().notes)
@@ -98,5 +108,6 @@ def command(
         tianditu_key=tianditu_key,
         cluster_above=None if no_cluster else cluster_above,
         simplify_m=simplify_m,
+        at=at,
     )
     click.echo(build_map(out or paths.DEFAULT_MAP, layers, map_options, cdn=cdn))

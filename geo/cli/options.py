@@ -76,6 +76,13 @@ _READING_OPTIONS = [
         is_flag=True,
         help="Fix invalid polygons with shapely's make_valid, reporting each fix with its area before and after.",
     ),
+    click.option(
+        "--at",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="DATE",
+        help="A layer with valid_from/valid_to: only the versions valid on this day (YYYY-MM-DD) "
+        "[area, build: today; others: every version].",
+    ),
 ]
 _READING_NAMES = [
     "input_crs",
@@ -89,6 +96,7 @@ _READING_NAMES = [
     "lat_field",
     "skip_bad_rows",
     "repair",
+    "at",
 ]
 
 
@@ -110,6 +118,7 @@ def reading(command: Callable[..., Any]) -> Callable[..., Any]:
             lat_field=given["lat_field"],
             skip_bad_rows=given["skip_bad_rows"],
             repair=given["repair"],
+            at=given["at"].date() if given["at"] else None,
         )
         return command(*args, **kwargs)
 

@@ -18,7 +18,7 @@ import click
 
 from geo.cli import options
 
-KINDS = ["zones", "landmarks", "enterprises", "districts"]
+KINDS = ["zones", "landmarks", "enterprises", "districts", "zone_history"]
 
 
 @click.command(help=__doc__)

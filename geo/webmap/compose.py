@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import date
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +30,7 @@ from geo.webmap.content import (
     ColumnCard,
     Palette,
     district_cards,
+    history_cards,
     point_columns,
     stats_table,
     text,
@@ -39,7 +41,7 @@ from geo.webmap.frame import MapPage, ZoneMap
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl
 from geo.webmap.overlays import CardLayer, ColumnLayer
-from geo.webmap.panels import FeatureSearch, Legend, Stats
+from geo.webmap.panels import FeatureSearch, Legend, Stats, TimeSlider
 from geo.webmap.safe import html_text
 from geo.webmap.view import ViewHash
 
@@ -55,6 +57,7 @@ class MapOptions:
     tianditu_key: str | None = None  # Tianditu's base layers are offered only with a key (written into the page)
     cluster_above: int | None = 2000  # a point layer with more points is clustered; None: never
     simplify_m: float = 0.0  # display-only, topology-preserving simplification of polygons, in metres
+    at: date | None = None  # the year the time slider opens on [default: this year, in the page]
 
 
 def _display_geometries(layer: Layer, simplify_m: float) -> gpd.GeoDataFrame:
@@ -127,6 +130,32 @@ def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) ->
     return overlays, legend
 
 
+def _history_layer(layers: LayerSet, options: MapOptions) -> tuple[CardLayer, TimeSlider]:
+    """The boundary over time as one overlay, each version shown in the years it held, and its slider."""
+    history, words = layers.history, LABELS[options.lang]
+    shapes = _display_geometries(history, options.simplify_m)
+    collection = _polygon_collection(shapes, history_cards(history, options.lang), list(range(len(history.frame))))
+    for feature, start, end in zip(collection["features"], history.column("valid_from"), history.column("valid_to")):
+        feature["properties"]["valid"] = [text(start), text(end)]
+    # An area, so in the zones' family of colours; dashed, to tell it from the managed parts.
+    style = {"color": "#3f007d", "weight": 2.5, "dashArray": "6 4", "fillColor": "#3f007d", "fillOpacity": 0.06}
+    name = words["history"] if layers.example else history.path.name.split(".")[0]
+    layer = CardLayer(collection, name, style, key="history")
+    # The slider starts with the zone: its first version, or the founding its zones record (1992 in the example).
+    founded = list(layers.zones.column("established")) if layers.zones is not None else []
+    starts = [text(v) for v in [*history.column("valid_from"), *founded]]
+    first = min(int(v[:4]) for v in starts if v and v[:4].isdigit())
+    slider = TimeSlider(
+        layer,
+        title=words["time"],
+        first=first,
+        start=options.at.year if options.at else None,
+        shown=words["shown"],
+        none=words["not_drawn"],
+    )
+    return layer, slider
+
+
 def _palettes(layers: LayerSet, lang: str) -> dict[str, Palette]:
     """Group names and colours of each point layer; the example's come from its vocabulary."""
     known = vocabulary() if layers.example else {"clusters": {}, "categories": {}}
@@ -188,10 +217,13 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         if layer is not None:
             point_groups[words[kind]] = _point_layers(kind, layers, palettes[kind], lang, group_word, options)
             legend.append({"title": words[kind], "shape": "point", "items": palettes[kind].legend()})
-    overlays = [*context, *zone_layers, *itertools.chain.from_iterable(point_groups.values())]
+    history, slider = _history_layer(layers, options) if layers.history is not None else (None, None)
+    point_layers = list(itertools.chain.from_iterable(point_groups.values()))
+    overlays = [*context, *([history] if history else []), *zone_layers, *point_layers]
     for layer in overlays:
         fmap.add_child(layer)
-    groups = {words["zones"]: zone_layers, **point_groups, words["context"]: context}
+    groups = {words["zones"]: zone_layers, words["history"]: [history] if history else [], **point_groups}
+    groups[words["context"]] = context
     groups = {name: members for name, members in groups.items() if members}
 
     fmap.add_child(GroupedLayerControl(bases, groups), name="layer_control")
@@ -205,6 +237,8 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     # The layer control shows the colours too, so the legend starts collapsed.
     fmap.add_child(Legend(legend, title=words["legend"]), name="legend")
     fmap.add_child(FeatureSearch(overlays, placeholder=words["search"], none=words["none"]), name="search")
+    if slider is not None:
+        fmap.add_child(slider, name="time_slider")
     fmap.add_child(ViewHash(bases, overlays), name="view_hash")
     fmap.add_child(plugins.Fullscreen(position="topleft"), name="fullscreen")
     fmap.add_child(

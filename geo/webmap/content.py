@@ -21,8 +21,9 @@ from geo.areas import AreaSummary
 from geo.areas_report import Headers, summary_table
 from geo.inputs import LayerSet
 from geo.layers import Layer
-from geo.measure import UNIT_LABELS
+from geo.measure import UNIT_LABELS, UNITS, geodesic_area_m2
 from geo.report import Table, format_cell
+from geo.sources import cite, load_sources
 from geo.webmap.labels import LABELS
 
 # Two families of colour, so that no dot reads as belonging to a zone by its colour:
@@ -187,6 +188,31 @@ def district_cards(layer: Layer, lang: str) -> list[Card]:
         Card(str(t), text(s), [[words["source"], text(src) or words["unknown"]], [words["accuracy"], accuracy_text(a)]])
         for t, s, src, a in zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))
     ]
+
+
+def history_cards(layer: Layer, lang: str) -> list[Card]:
+    """One popup card per version of the boundary: when it held, its status, area and sources."""
+    words = LABELS[lang]
+    names, subtitles = titles(layer, lang)
+    known = load_sources(paths.SOURCES) if paths.SOURCES.exists() else {}
+    areas = geodesic_area_m2(layer.frame.geometry.to_numpy())
+    cards = []
+    for i, props in enumerate(layer.frame.to_dict("records")):
+        until = text(props.get("valid_to")) or words["until_now"]
+        status = text(props.get("status"))
+        declared = props.get("declared_area_ha")
+        rows = [
+            [words["valid"], f"{text(props.get('valid_from'))} – {until}"],
+            [words["status"], words.get(status, status) if status else None],
+            [words["measured"], area_text({f"area_{u}": areas[i] / UNITS[u] for u in ("km2", "ha", "mu")}, words)],
+            [words["declared"], None if declared is None or pd.isna(declared) else f"{format_cell(declared)} ha"],
+            [words["sources"], cite(list(props.get("sources") or []), known) or text(props.get("source"))],
+            [words["date_basis"], text(props.get("date_basis"))],
+            [words["boundary"], boundary_text(props.get("geometry_source"), words)],
+            [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
+        ]
+        cards.append(Card(str(names.iloc[i]), text(subtitles.iloc[i]), rows, id=str(layer.ids.iloc[i])))
+    return cards
 
 
 def _lookup(ids: pd.Series, layer: Layer | None, lang: str) -> pd.Series:

@@ -47,6 +47,19 @@ class Legend(RuntimeControl):
     factory = "legend"
 
 
+class TimeSlider(RuntimeControl):
+    """A slider of years that shows the versions of a layer (valid_from/valid_to) standing that year."""
+
+    factory = "timeSlider"
+
+    def __init__(self, layer: Layer, **options: Any):
+        super().__init__(layer, **options)
+
+    @property
+    def content_json(self) -> str:
+        return self.content.get_name()
+
+
 class FeatureSearch(RuntimeControl):
     """Search the named features of the layers it is handed, in Chinese or English."""
 

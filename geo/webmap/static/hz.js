@@ -7,6 +7,7 @@
  *   L.Control.Stats     L.control.stats(table, options)     the area table, with a CSV download
  *   L.Control.Legend    L.control.legend(sections, options) coloured swatches
  *   L.Control.FeatureSearch  L.control.featureSearch(layers, options)  search the layers it is handed
+ *   L.Control.TimeSlider  L.control.timeSlider(cardLayer, options)  the versions standing in a chosen year
  *   L.ViewHash          L.viewHash(bases, overlays)         the view kept in the address (#map=z/lat/lon&...)
  *   map.popupClearance  a map handler (on by default)       popups fit the screen, clear of the controls
  *
@@ -135,6 +136,21 @@
           member.bindPopup(function () { return card(p.title, p.subtitle, p.rows); }, popupOptions());
         },
       }, options));
+      this._members = this.getLayers();
+    },
+
+    /* Versions (features with properties.valid = [from, to], ISO dates) standing on ``day``
+     * (from included, to excluded); the others are taken off. Returns how many stand. */
+    showOn: function (day) {
+      var shown = 0;
+      this._members.forEach(function (member) {
+        var valid = member.feature.properties.valid || [null, null];
+        var stands = (!valid[0] || valid[0] <= day) && (!valid[1] || day < valid[1]);
+        if (stands && !this.hasLayer(member)) this.addLayer(member);
+        if (!stands && this.hasLayer(member)) this.removeLayer(member);
+        shown += stands ? 1 : 0;
+      }, this);
+      return shown;
     },
 
     /* Features whose name holds ``query`` (lower case), as search results. */
@@ -333,6 +349,39 @@
     },
   });
   L.control.legend = function (sections, options) { return new L.Control.Legend(sections, options); };
+
+  /* A slider of years: the card layer shows the versions standing at the end of the chosen year. */
+  L.Control.TimeSlider = L.Control.Panel.extend({
+    options: { position: "bottomright", className: "hz-time", collapsed: "narrow", first: 1992, last: null, start: null,
+      shown: "{n} shown", none: "nothing drawn" },
+
+    initialize: function (layer, options) {
+      L.setOptions(this, options);
+      this._layer = layer;
+    },
+
+    _fill: function (body) {
+      var o = this.options, last = o.last || new Date().getFullYear();
+      var input = el("input"), label = el("div", "hz-time-label");
+      input.type = "range";
+      input.min = o.first;
+      input.max = last;
+      input.step = 1;
+      input.value = Math.min(Math.max(o.start || last, o.first), last);
+      input.setAttribute("aria-label", o.title);
+      label.setAttribute("aria-live", "polite");
+      var layer = this._layer;
+      function show() {
+        var n = layer.showOn(input.value + "-12-31");
+        label.textContent = input.value + " · " + (n ? o.shown.replace("{n}", n) : o.none);
+      }
+      input.addEventListener("input", show);
+      body.appendChild(input);
+      body.appendChild(label);
+      show();
+    },
+  });
+  L.control.timeSlider = function (layer, options) { return new L.Control.TimeSlider(layer, options); };
 
   /* Search by name, Chinese or English, over the layers it is handed (each has .search). */
   L.Control.FeatureSearch = L.Control.extend({
