@@ -17,7 +17,7 @@ import shapely
 from geo.errors import UsageError
 from geo.fields import guess_unit
 from geo.layers import Layer
-from geo.measure import UNIT_LABELS, UNITS, geodesic_area_m2
+from geo.measure import AREA_METHODS, UNIT_LABELS, UNITS
 from geo.problems import NOTE, InputError, Problem
 
 
@@ -88,11 +88,13 @@ def summarise_areas(
     layer: Layer,
     by: str | None = None,
     point_layers: Sequence[Layer] = (),
+    method: str = "geodesic",
 ) -> AreaSummary:
-    """Areas of a polygon layer's features (or of groups of them, with ``by``)."""
+    """Areas of a polygon layer's features (or of groups of them, with ``by``), by ``method``
+    (``geodesic`` or ``survey``, see geo.measure)."""
     require_polygons(layer)
     frame = layer.frame
-    area_m2 = geodesic_area_m2(frame.geometry.to_numpy())
+    area_m2 = AREA_METHODS[method](frame.geometry.to_numpy())
     rows = pd.DataFrame({"id": layer.ids, "name": layer.names, "area_m2": area_m2})
     if "name_en" in frame.columns:
         rows["name_en"] = frame["name_en"]

@@ -54,7 +54,9 @@ def test_random_polygons_measure_as_geod(ring):
         path = Path(folder) / "random.geojson"
         path.write_text(json.dumps(document), encoding="utf-8")
         got = summarise_areas(read_layer(path)).total["area_m2"]
-    assert abs(got - truth) <= 1e-6 * truth
+    # 1e-4 m2: pyproj.Geod's own rounding on polygons of a few m2 (there ours agrees with an
+    # equal-area projection to 1e-8 m2, Geod to 2e-5 m2).
+    assert abs(got - truth) <= 1e-6 * truth + 1e-4
 
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
