@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from geo.areas import AreaSummary
-from geo.measure import UNIT_LABELS
+from geo.measure import UNIT_LABELS, UNITS
+from geo.overlay import OverlaySummary
 from geo.report import Column, Report, Table
 
 
@@ -42,6 +43,45 @@ def summary_table(title: str, summary: AreaSummary, units: Sequence[str], words:
     """One layer's areas, and their total, as a table."""
     total = {"id": "total", **summary.total, "name": words.total}
     return Table(title, summary_columns(summary, units, words), summary.rows.to_dict("records"), total)
+
+
+def overlay_table(title: str, summary: OverlaySummary, unit: str) -> Table:
+    """Zones by classes: each zone's area, its area in each class, uncovered and overlap, in ``unit``."""
+    label = UNIT_LABELS[unit]
+    columns = [Column("id", "id"), Column("name", "name"), Column("area", f"zone {label}", True)]
+    columns += [Column(f"class:{c}", c, True) for c in summary.classes]
+    columns += [Column("uncovered", "uncovered", True), Column("overlap", "overlap", True)]
+
+    def row(first: dict, zone_m2: float, class_m2, uncovered: float, overlap: float) -> dict:
+        figures = {f"class:{c}": a / UNITS[unit] for c, a in zip(summary.classes, class_m2)}
+        return (
+            first
+            | {"area": zone_m2 / UNITS[unit], "uncovered": uncovered / UNITS[unit]}
+            | figures
+            | {"overlap": overlap / UNITS[unit]}
+        )
+
+    rows = [
+        row({"id": i, "name": n}, z, c, u, o)
+        for i, n, z, c, u, o in zip(
+            summary.ids, summary.names, summary.zone_m2, summary.class_m2, summary.uncovered_m2, summary.overlap_m2
+        )
+    ]
+    total = row(
+        {"id": "total", "name": ""},
+        summary.zone_m2.sum(),
+        summary.class_m2.sum(axis=0),
+        summary.uncovered_m2.sum(),
+        summary.overlap_m2.sum(),
+    )
+    return Table(f"{title} by {summary.by} ({label}, {summary.method})", columns, rows, total)
+
+
+def overlay_report(summaries: Sequence[tuple[str, OverlaySummary]], units: Sequence[str]) -> Report:
+    """One zone-by-class table per layer and unit, and the JSON document."""
+    tables = [overlay_table(path, s, unit) for path, s in summaries for unit in units]
+    documents = [s.to_dict() | {"layer": str(path)} for path, s in summaries]
+    return Report(tables, documents[0] if len(documents) == 1 else {"layers": documents})
 
 
 def area_report(summaries: Sequence[tuple[str, AreaSummary]], units: Sequence[str]) -> Report:

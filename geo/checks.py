@@ -72,7 +72,9 @@ def check_frame(
 
     problems += _coordinate_problems(geoms, labels, name, reported)
     polygonal = np.isin(types, _POLYGONAL_IDS)
-    reasons = np.where(polygonal, shapely.is_valid_reason(geoms), _VALID)
+    reasons = np.full(len(geoms), _VALID, dtype=object)
+    suspect = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))  # reasons are words: only for those
+    reasons[suspect] = shapely.is_valid_reason(geoms[suspect])
     zero = polygonal & (shapely.area(geoms) == 0)
     add(
         zero,

@@ -13,6 +13,7 @@ from pathlib import Path
 from geo import paths
 from geo.areas import AreaSummary, summarise_areas
 from geo.layers import Layer, read_layer
+from geo.overlay import OverlaySummary, overlay_areas
 from geo.reading import ReadOptions
 
 
@@ -27,6 +28,7 @@ class LayerSet:
     history: Layer | None = None  # the boundary over time: every version, with valid_from/valid_to
     example: bool = False  # the shipped Hengyang example: its boundaries are schematic
     _summary: AreaSummary | None = field(default=None, repr=False)
+    _by_district: OverlaySummary | None = field(default=None, repr=False)
 
     def all(self) -> list[Layer]:
         return [
@@ -41,6 +43,12 @@ class LayerSet:
         if self._summary is None and self.zones is not None:
             self._summary = summarise_areas(self.zones, point_layers=self.points())
         return self._summary
+
+    def district_breakdown(self) -> OverlaySummary | None:
+        """Each zone's area in each district (classes are the districts' ids), measured once."""
+        if self._by_district is None and self.zones is not None and self.districts is not None:
+            self._by_district = overlay_areas(self.zones, self.districts, "_label")
+        return self._by_district
 
 
 def load_layers(

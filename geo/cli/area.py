@@ -27,7 +27,26 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
     show_default=True,
     help="Comma-separated area units to show: km2, ha, mu (亩), m2.",
 )
-@click.option("--by", "by", metavar="FIELD", help="Group features by this property and sum.")
+@click.option(
+    "--by",
+    "by",
+    metavar="FIELD",
+    help="Group features by this property and sum; with --overlay, the overlay's field to break each zone down by.",
+)
+@click.option(
+    "--overlay",
+    type=click.Path(),
+    metavar="LAYER",
+    help="For each zone, the area of each class (--by) of this layer inside it: land use, districts ...",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["geodesic", "survey"]),
+    default="geodesic",
+    show_default=True,
+    help="geodesic: WGS84, edges geodesics; survey: China's land-survey ellipsoidal area (CGCS2000, "
+    "edges straight in longitude and latitude), the figure of a survey layer's TBMJ.",
+)
 @click.option(
     "--count",
     "count_layers",
@@ -44,6 +63,8 @@ def command(
     layers: tuple[str, ...],
     units: str,
     by: str | None,
+    overlay: str | None,
+    method: str,
     count_layers: tuple[str, ...],
     fmt: str | None,
     out: str | None,
@@ -51,9 +72,10 @@ def command(
 ) -> None:
     from geo import paths
     from geo.areas import summarise_areas
-    from geo.areas_report import area_report
+    from geo.areas_report import area_report, overlay_report
     from geo.inputs import load_layers
     from geo.layers import read_layer
+    from geo.overlay import overlay_areas
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]
@@ -71,7 +93,20 @@ def command(
         example = load_layers()
         polygons, points = [example.zones], example.points()
     options.show_warnings(*polygons, *points)
-    summaries = [(paths.display(layer.path), summarise_areas(layer, by=by, point_layers=points)) for layer in polygons]
+    if overlay is not None:
+        if by is None:
+            raise click.UsageError("--overlay breaks each zone down by a field of the overlay: give --by FIELD")
+        classes = read_layer(overlay, None, read_options)
+        options.show_warnings(classes)
+        found = [(paths.display(z.path), overlay_areas(z, classes, by, method)) for z in polygons]
+        for _, summary in found:
+            options.show_problems(summary.notes)
+        options.write_report(overlay_report(found, chosen), fmt, out)
+        return
+    summaries = [
+        (paths.display(layer.path), summarise_areas(layer, by=by, point_layers=points, method=method))
+        for layer in polygons
+    ]
     for _, summary in summaries:
         options.show_problems(summary.notes)
     options.write_report(area_report(summaries, chosen), fmt, out)

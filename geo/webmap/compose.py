@@ -203,7 +203,7 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     zone_layers, zone_legend = _zone_layers(layers, summary, options) if summary else ([], [])
     context = []
     if layers.districts is not None:
-        cards = district_cards(layers.districts, lang)
+        cards = district_cards(layers, lang)
         style = {"color": "#555", "weight": 1.5, "dashArray": "4 4", "fill": False}
         shapes = _display_geometries(layers.districts, options.simplify_m)
         name = words["districts"] if layers.example else layers.districts.path.name.split(".")[0]

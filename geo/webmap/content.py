@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,8 @@ from geo.areas import AreaSummary
 from geo.areas_report import Headers, summary_table
 from geo.inputs import LayerSet
 from geo.layers import Layer
-from geo.measure import UNIT_LABELS, UNITS, geodesic_area_m2
-from geo.report import Table, format_cell
+from geo.measure import M2_PER_KM2, UNIT_LABELS, UNITS, geodesic_area_m2
+from geo.report import Column, Table, format_cell
 from geo.sources import cite, load_sources
 from geo.webmap.labels import LABELS
 
@@ -74,11 +75,23 @@ def boundary_text(source: object, words: dict) -> str:
     return words["schematic"] if value.lower().startswith("schematic") else value
 
 
+def sources_text(cited: object) -> str | None:
+    """Source ids as a reader knows them (the example's sources.json); ids it does not hold as they are."""
+    if cited is None or (not isinstance(cited, (list, tuple, np.ndarray)) and pd.isna(cited)):
+        return None
+    return cite([str(c) for c in np.atleast_1d(cited)], known_sources()) or None
+
+
+@cache
+def known_sources() -> dict:
+    return load_sources(paths.SOURCES) if paths.SOURCES.exists() else {}
+
+
 def own_fields(layer: Layer) -> list[str]:
     """A user's fields worth a popup row: not the ones already shown as name, id or area."""
     roles = layer.roles
     shown = {roles.id, roles.name, roles.declared, "name_zh", "name_en", "_label", layer.frame.geometry.name}
-    shown |= {"source", "geometry_source", "accuracy_m"} | _EXAMPLE_FIELDS
+    shown |= {"sources", "source", "geometry_source", "accuracy_m"} | _EXAMPLE_FIELDS
     return [c for c in layer.frame.columns if c not in shown][:MAX_OWN_FIELDS]
 
 
@@ -162,6 +175,8 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
     zones = layers.zones
     names, subtitles = titles(zones, lang)
     extra = own_fields(zones)
+    breakdown = layers.district_breakdown()
+    district_names = _lookup(pd.Series(breakdown.classes), layers.districts, lang) if breakdown else None
     cards = []
     for i, row in enumerate(summary.rows.to_dict("records")):
         props = zones.frame.iloc[i]
@@ -173,6 +188,9 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
         ]
         rows += [[field_header(field, words), text(props.get(field))] for field in extra]
         rows += [[words[f"{points.name}_inside"], format_cell(int(row[points.name]))] for points in layers.points()]
+        if breakdown is not None:
+            rows.append([words["by_district"], shares_text(breakdown.class_m2[i], district_names, row["area_m2"])])
+        rows.append([words["sources"], sources_text(props.get("sources"))])
         rows += [
             [words["boundary"], boundary_text(props.get("geometry_source"), words)],
             [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
@@ -181,20 +199,38 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
     return cards
 
 
-def district_cards(layer: Layer, lang: str) -> list[Card]:
-    words = LABELS[lang]
+def shares_text(area_m2: np.ndarray, names: pd.Series, whole_m2: float) -> str | None:
+    """Areas in parts, largest first: "雁峰区 9.27 km² (98.5%)、蒸湘区 0.14 km² (1.5%)"."""
+    order = [k for k in np.argsort(-area_m2, kind="stable") if area_m2[k] >= 0.005 * M2_PER_KM2]
+    parts = [f"{names.iloc[k]} {format_cell(area_m2[k] / M2_PER_KM2)} km² ({area_m2[k] / whole_m2:.1%})" for k in order]
+    return "、".join(parts) or None
+
+
+def district_cards(layers: LayerSet, lang: str) -> list[Card]:
+    """One card per district: its source, and how much of each zone lies inside it."""
+    words, layer = LABELS[lang], layers.districts
     names, subtitles = titles(layer, lang)
-    return [
-        Card(str(t), text(s), [[words["source"], text(src) or words["unknown"]], [words["accuracy"], accuracy_text(a)]])
-        for t, s, src, a in zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))
-    ]
+    breakdown = layers.district_breakdown()
+    district_m2 = geodesic_area_m2(layer.frame.geometry.to_numpy())
+    cards = []
+    for i, (t, s, src, a) in enumerate(zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))):
+        rows = [
+            [words["sources"], sources_text(layer.column("sources").iloc[i])],
+            [words["source"], text(src) or words["unknown"]],
+            [words["accuracy"], accuracy_text(a)],
+        ]
+        if breakdown is not None:
+            column = breakdown.class_m2[:, breakdown.classes.index(layer.ids.iloc[i])]
+            zone_names = titles(layers.zones, lang)[0]
+            rows.insert(0, [words["zones_inside"], shares_text(column, zone_names, district_m2[i])])
+        cards.append(Card(str(t), text(s), rows))
+    return cards
 
 
 def history_cards(layer: Layer, lang: str) -> list[Card]:
     """One popup card per version of the boundary: when it held, its status, area and sources."""
     words = LABELS[lang]
     names, subtitles = titles(layer, lang)
-    known = load_sources(paths.SOURCES) if paths.SOURCES.exists() else {}
     areas = geodesic_area_m2(layer.frame.geometry.to_numpy())
     cards = []
     for i, props in enumerate(layer.frame.to_dict("records")):
@@ -206,7 +242,7 @@ def history_cards(layer: Layer, lang: str) -> list[Card]:
             [words["status"], words.get(status, status) if status else None],
             [words["measured"], area_text({f"area_{u}": areas[i] / UNITS[u] for u in ("km2", "ha", "mu")}, words)],
             [words["declared"], None if declared is None or pd.isna(declared) else f"{format_cell(declared)} ha"],
-            [words["sources"], cite(list(props.get("sources") or []), known) or text(props.get("source"))],
+            [words["sources"], sources_text(props.get("sources"))],
             [words["date_basis"], text(props.get("date_basis"))],
             [words["boundary"], boundary_text(props.get("geometry_source"), words)],
             [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
@@ -245,6 +281,9 @@ def point_columns(layer: Layer, layers: LayerSet, lang: str) -> tuple[pd.DataFra
         if field != layer.roles.group:
             columns[f"f{number}"] = layer.column(field).map(text, na_action="ignore")
             rows.append([field_header(field, words), f"f{number}"])
+    if "sources" in layer.frame:
+        columns["sources"] = layer.column("sources").map(sources_text)
+        rows.append([words["sources"], "sources"])
     if "source" in layer.frame:
         columns["source"] = layer.column("source")
         rows.append([words["source"], "source"])
@@ -272,4 +311,13 @@ def stats_table(summary: AreaSummary, layers: LayerSet, lang: str) -> Table:
     table = summary_table(words["stats"], summary, ("km2", "ha", "mu"), headers)
     for row, name in zip(table.rows, titles(layers.zones, lang)[0]):
         row["name"] = name
+    breakdown = layers.district_breakdown()
+    if breakdown is not None:  # each zone's districts by share: "珠晖区 60%、雁峰区 40%"
+        names = _lookup(pd.Series(breakdown.classes), layers.districts, lang)
+        table.columns.append(Column("by_district", words["by_district"]))
+        for row, areas in zip(table.rows, breakdown.class_m2):
+            shares = areas / areas.sum() if areas.sum() else areas
+            row["by_district"] = "、".join(
+                f"{names.iloc[k]} {shares[k]:.0%}" for k in np.argsort(-shares) if shares[k] >= 0.005
+            )
     return table

@@ -1,0 +1,190 @@
+"""`geo area --overlay`: class areas inside each zone against an independent computation, the
+survey method against a map sheet in closed form, and the districts example."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+
+from geo.inputs import load_layers
+from geo.layers import read_layer
+from geo.measure import geodesic_area_m2, survey_area_m2
+from geo.overlay import overlay_areas
+from tests.builders import LAYERS, feature, feature_collection
+
+GEOD = Geod(ellps="WGS84")
+CLASSES = ["0101 水田", "0201 果园", "0601 工业用地", "0702 农村宅基地"]
+
+
+def geod_area(geometry) -> float:
+    return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))[0]) if geometry is not None else 0.0
+
+
+def parcel_grid(n: int = 30, step: float = 0.002, gaps: bool = True, overlaps: bool = True) -> gpd.GeoDataFrame:
+    """An n x n grid of parcels sharing their corners exactly, some missing (gaps), and a few
+    extra parcels lying across others of another class (overlaps)."""
+    xs = np.round(112.55 + np.arange(n + 1) * step, 6)
+    ys = np.round(26.85 + np.arange(n + 1) * step, 6)
+    i, j = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(n)))
+    keep = ~((i * 7 + j * 3) % 11 == 0) if gaps else np.ones(len(i), bool)
+    geoms = list(shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1])[keep])
+    classes = [CLASSES[(a + 2 * b) % len(CLASSES)] for a, b in zip(i[keep], j[keep])]
+    if overlaps:
+        for k in range(5):
+            x, y = xs[3 + 5 * k] + step / 2, ys[4 + 4 * k] + step / 3
+            geoms.append(shapely.box(x, y, x + 1.5 * step, y + step))
+            classes.append(CLASSES[k % 2])
+            geoms.append(shapely.box(x + step / 4, y, x + step, y + step / 2))  # same class, inside the last
+            classes.append(CLASSES[k % 2])
+    return gpd.GeoDataFrame({"id": [f"p{k}" for k in range(len(geoms))], "DLMC": classes}, geometry=geoms, crs=4326)
+
+
+ZONES = gpd.GeoDataFrame(
+    {"id": ["z1", "z2"], "name": ["一区", "二区"]},
+    geometry=[
+        shapely.Polygon([(112.553, 26.853), (112.581, 26.857), (112.575, 26.884), (112.556, 26.879)]),
+        shapely.Polygon([(112.585, 26.852), (112.62, 26.86), (112.6, 26.9)]),  # runs past the grid: uncovered
+    ],
+    crs=4326,
+)
+
+
+def along_geodesics(shape, step_m: float = 50.0):
+    """A zone with vertices along its geodesic edges (pyproj's npts), so that a cut follows its edge."""
+    if shape.geom_type == "MultiPolygon":
+        return shapely.MultiPolygon([along_geodesics(part, step_m) for part in shape.geoms])
+
+    def ring(coords) -> list:
+        points = []
+        for (x1, y1), (x2, y2) in itertools.pairwise(np.asarray(coords)):
+            count = int(np.ceil(GEOD.inv(x1, y1, x2, y2)[2] / step_m)) - 1
+            points += [(x1, y1), *(GEOD.npts(x1, y1, x2, y2, count) if count > 0 else [])]
+        return points
+
+    return shapely.Polygon(ring(shape.exterior.coords), [ring(r.coords) for r in shape.interiors])
+
+
+def independent(zones: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> dict:
+    """The definitions computed the plain way: geopandas unions and intersections, pyproj.Geod areas."""
+    result = {}
+    for zone_id, zone in zip(zones["id"], zones.geometry.map(along_geodesics)):
+        classes = {
+            name: geod_area(shapely.intersection(zone, group.geometry.union_all()))
+            for name, group in parcels.groupby("DLMC")
+        }
+        covered = geod_area(shapely.intersection(zone, parcels.geometry.union_all()))
+        result[zone_id] = {
+            "classes": classes,
+            "uncovered": geod_area(zone) - covered,
+            "overlap": sum(classes.values()) - covered,
+        }
+    return result
+
+
+def write(frame: gpd.GeoDataFrame, path) -> str:
+    frame.to_file(path, driver="GeoJSON")
+    return str(path)
+
+
+@pytest.fixture
+def grid_files(tmp_path):
+    return write(ZONES, tmp_path / "zones.geojson"), write(parcel_grid(), tmp_path / "dltb.geojson")
+
+
+def test_class_areas_uncovered_and_overlap_match_an_independent_computation(run, grid_files):
+    zones, parcels = grid_files
+    result = run("area", zones, "--overlay", parcels, "--by", "DLMC", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    truth = independent(gpd.read_file(zones), gpd.read_file(parcels))
+    for zone in document["features"]:
+        expected = truth[zone["id"]]
+        for name, area in expected["classes"].items():
+            assert zone["classes"][name]["area_m2"] == pytest.approx(area, rel=1e-6, abs=0.01), (zone["id"], name)
+        assert zone["uncovered_m2"] == pytest.approx(expected["uncovered"], rel=1e-6, abs=0.01)
+        assert zone["overlap_m2"] == pytest.approx(expected["overlap"], rel=1e-6, abs=0.01)
+        parts = sum(c["area_m2"] for c in zone["classes"].values()) - zone["overlap_m2"] + zone["uncovered_m2"]
+        assert parts == pytest.approx(zone["area_m2"], rel=1e-12)
+    assert sum(truth[z]["overlap"] for z in truth) > 1000  # the grid has real overlaps and gaps
+    assert sum(truth[z]["uncovered"] for z in truth) > 1000
+    assert "features overlap others" in result.stderr
+
+
+def test_a_clean_coverage_reports_no_overlap_and_no_warning(run, tmp_path):
+    zones = write(ZONES, tmp_path / "zones.geojson")
+    parcels = write(parcel_grid(gaps=False, overlaps=False), tmp_path / "clean.geojson")
+    result = run("area", zones, "--overlay", parcels, "--by", "DLMC", "--format", "json")
+    document = json.loads(result.stdout)
+    assert all(z["overlap_m2"] == 0 for z in document["features"])
+    assert "overlap" not in result.stderr
+    inside = document["features"][0]  # z1 lies inside the grid
+    assert inside["uncovered_m2"] == pytest.approx(0, abs=0.01)
+    survey_args = ("--by", "DLMC", "--method", "survey", "--format", "json")
+    survey = json.loads(run("area", zones, "--overlay", parcels, *survey_args).stdout)
+    assert survey["features"][0]["uncovered_m2"] == pytest.approx(0, abs=0.01)
+    shares = sum(c["share_pct"] for c in inside["classes"].values())
+    assert shares == pytest.approx(100, abs=1e-6)
+
+
+def test_the_table_is_a_zone_by_class_matrix(run, grid_files):
+    zones, parcels = grid_files
+    lines = run("area", zones, "--overlay", parcels, "--by", "DLMC", "--units", "ha").stdout.splitlines()
+    header = lines[1].split()
+    assert header[:3] == ["id", "name", "zone"] and header[-2:] == ["uncovered", "overlap"]
+    assert [line.split()[0] for line in lines[3:]] == ["z1", "z2", "total"]
+
+
+def test_overlay_needs_by_and_a_field_it_has(run, grid_files):
+    zones, parcels = grid_files
+    assert run("area", zones, "--overlay", parcels).exit_code == 2
+    missing = run("area", zones, "--overlay", parcels, "--by", "DLBM")
+    assert missing.exit_code == 1 and "no field 'DLBM'" in missing.stderr and "DLMC" in missing.stderr
+
+
+SHEET = shapely.box(112 + 33 / 60 + 45 / 3600, 26 + 52.5 / 60, 112 + 37.5 / 60, 26 + 55 / 60)
+
+
+def test_survey_method_gives_the_map_sheets_closed_form_area(run, write_layer):
+    """The 1:10000 sheet 26°52′30″–26°55′N × 112°33′45″–112°37′30″E on CGCS2000, by its four corners."""
+    assert survey_area_m2(np.array([SHEET]))[0] == pytest.approx(28_665_999.387, abs=0.001)
+    geodesic = geodesic_area_m2(np.array([SHEET]))[0]
+    assert geodesic - 28_665_999.387 == pytest.approx(1.1, abs=0.05)  # geodesic edges enclose a little more
+    path = write_layer(feature_collection([feature(shapely.geometry.mapping(SHEET), id="sheet")]))
+    document = json.loads(run("area", path, "--method", "survey", "--format", "json", "--units", "m2").stdout)
+    assert document["features"][0]["area_m2"] == pytest.approx(28_665_999.387, abs=0.001)
+
+
+def test_vectorised_geodesic_areas_equal_pyproj_geod():
+    rng = np.random.default_rng(3)
+    shapes = []
+    for _ in range(400):
+        cx, cy, radius = 112.5 + rng.uniform(-2, 2), rng.uniform(-60, 60), 10 ** rng.uniform(-3, -1.2)
+        angles = np.sort(rng.uniform(0, 2 * np.pi, rng.integers(3, 25)))
+        ring = np.column_stack([cx + radius * np.cos(angles), cy + radius * np.sin(angles)])
+        shapes.append(shapely.Polygon(ring).buffer(radius / 5))  # holes-free, valid, many short edges
+    shapes.append(shapely.box(112, 26, 112.2, 26.2).difference(shapely.box(112.05, 26.05, 112.1, 26.1)))  # a hole
+    shapes.append(shapely.Polygon([(100, 20), (110, 21), (105, 30)]))  # edges of 1,000 km: Geod itself
+    shapes = np.array(shapes)
+    truth = np.array([geod_area(s) for s in shapes])
+    np.testing.assert_allclose(geodesic_area_m2(shapes), truth, rtol=1e-6, atol=0.1)
+
+
+def test_the_districts_example_matches_the_shipped_layers(run):
+    result = run("area", LAYERS / "zones.geojson", "--overlay", LAYERS / "districts.geojson", "--by", "name_zh")
+    assert result.exit_code == 0 and "蒸湘区" in result.stdout
+    layers = load_layers()
+    summary = overlay_areas(layers.zones, layers.districts, "name_zh")
+    districts = read_layer(LAYERS / "districts.geojson").frame
+    for zone, row in zip(layers.zones.frame.geometry.map(along_geodesics), summary.class_m2):
+        for name, area in zip(summary.classes, row):
+            district = districts.loc[districts["name_zh"] == name].geometry.iloc[0]
+            assert area == pytest.approx(geod_area(shapely.intersection(zone, district)), rel=1e-6, abs=0.1)
+    baishazhou = summary.class_m2[summary.ids.index("baishazhou")]
+    assert baishazhou[summary.classes.index("珠晖区")] > 0 and baishazhou[summary.classes.index("雁峰区")] > 0
+    assert summary.uncovered_m2 == pytest.approx(np.zeros(5), abs=1.0)  # the parts are drawn inside the districts
