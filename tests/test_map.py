@@ -17,7 +17,7 @@ from geo.layers import read_layer
 from geo.report import format_cell
 from geo.webmap import assets, compose, webpage
 from geo.webmap.assets import AssetError, inline_assets
-from geo.webmap.content import POINT_COLORS, ZONE_COLORS, stats_table, vocabulary, zone_cards
+from geo.webmap.content import POINT_COLORS, ZONE_COLORS, district_cards, stats_table, vocabulary, zone_cards
 from tests.builders import LAYERS, hostile_layers
 
 
@@ -202,3 +202,19 @@ def test_zones_and_points_are_coloured_from_two_families():
     for color in points:
         hue, saturation = _hue(color)
         assert not 180 <= hue <= 300 or saturation < 0.15, color
+
+
+def test_zone_and_district_popups_and_the_panel_break_the_zones_down_by_district():
+    layers = load_layers()
+    breakdown = layers.district_breakdown()
+    cards = {c.id: dict(c.rows) for c in zone_cards(layers, layers.zone_summary(), "zh")}
+    baishazhou_m2 = breakdown.class_m2[breakdown.ids.index("baishazhou")]
+    zhuhui = baishazhou_m2[breakdown.classes.index("district-zhuhui")]
+    assert f"珠晖区 {format_cell(zhuhui / 1e6)} km²" in cards["baishazhou"]["分城区面积"]
+    assert cards["baishazhou"]["出处"] == "百科 newton.com.tw"
+    districts = {c.title: dict(c.rows) for c in district_cards(layers, "zh")}
+    assert f"白沙洲工业园 {format_cell(zhuhui / 1e6)} km²" in districts["珠晖区"]["区内园区面积"]
+    panel = stats_table(layers.zone_summary(), layers, "zh").panel()
+    column = panel["headers"].index("分城区面积")
+    row = next(r for r in panel["rows"] if r[0] == "白沙洲工业园")
+    assert row[column].startswith("珠晖区 60%")
