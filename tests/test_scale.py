@@ -15,6 +15,7 @@ from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2
 from geo.webmap import compose, webpage
+from geo.webmap.assets import static_text
 from geo.webmap.overlays import encode_columns
 from tests.browser import MAP_JS
 from tests.builders import LAYERS, synthetic_enterprises
@@ -40,13 +41,15 @@ def test_big_layers_are_clustered_and_small_ones_not(tmp_path, many):
     clustered = webpage.build_map(tmp_path / "c.html", layers).read_text(encoding="utf-8")
     plain = webpage.build_map(tmp_path / "p.html", layers, compose.MapOptions(cluster_above=None)).read_text("utf-8")
     assert clustered.count('"cluster":true') == 5  # the five clusters of 2,400 points each
-    assert "L.MarkerClusterGroup" in clustered and "L.MarkerClusterGroup" not in plain
+    library = static_text("supercluster-8.0.1.min.js")[:300]
+    assert library in clustered and library not in plain  # the library, inlined where it is needed
+    assert "= L.control.clusterSwitch(" in clustered and "= L.control.clusterSwitch(" not in plain
     assert '"cluster":true' not in plain
 
 
 def test_default_map_is_not_clustered(tmp_path):
     html = webpage.build_map(tmp_path / "m.html", load_layers()).read_text(encoding="utf-8")
-    assert '"cluster":true' not in html and "L.MarkerClusterGroup" not in html
+    assert '"cluster":true' not in html and static_text("supercluster-8.0.1.min.js")[:300] not in html
 
 
 def test_coordinates_travel_at_six_decimals(tmp_path, many):
@@ -73,20 +76,40 @@ def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
     assert shapely.get_num_coordinates(drawn).sum() < shapely.get_num_coordinates(original).sum()
 
 
+DRAWN = (
+    "() => { let clusters = 0, points = 0; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.CircleMarker) "
+    "{ if (l.options.clusterId !== undefined) clusters++; else points++; } }); return [clusters, points]; }"
+)
+
+
 @pytest.mark.browser
 def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     out = webpage.build_map(tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS))
     page, log = open_map(out)
-    page.wait_for_function("() => document.querySelectorAll('.marker-cluster').length > 0")
+    clusters, points = page.evaluate(DRAWN)
+    assert clusters > 0 and points < 1000  # 12,000 points drawn as clusters and a few single points
     assert log.errors == []
     box = page.locator(".leaflet-control-layers-overlays label", has_text="生物制药").locator("input")
-    before = page.locator(".marker-cluster").count()
     box.uncheck()
-    assert page.locator(".marker-cluster").count() < before
+    assert page.evaluate(DRAWN)[0] < clusters  # per-group toggles still work
     box.check()
+    zoom = page.evaluate(f"() => {MAP_JS}.getZoom()")
+    x, y = page.evaluate(
+        "() => { const m = " + MAP_JS + "; let c; m.eachLayer(l => { if (!c && l.options.clusterId !== undefined"
+        " && m.getBounds().pad(-0.2).contains(l.getLatLng())) c = l; });"
+        " const p = m.latLngToContainerPoint(c.getLatLng()); return [p.x, p.y]; }"
+    )
+    page.mouse.click(x, y)  # a cluster's click zooms in until it comes apart
+    page.wait_for_timeout(400)
+    assert page.evaluate(f"() => {MAP_JS}.getZoom()") > zoom
     page.locator(".hz-search input").fill("合成企业7号")
     page.locator(".hz-results button", has_text="合成企业7号").first.click()
     assert "合成企业7号" in page.locator(".leaflet-popup-content").inner_text()
+    page.locator(".hz-switch input").check()  # every point instead of clusters
+    page.wait_for_timeout(300)
+    clusters, points = page.evaluate(DRAWN)
+    assert clusters == 0 and points >= len(json.loads(many.read_text(encoding="utf-8"))["features"])
+    assert log.errors == []
 
 
 @pytest.mark.browser

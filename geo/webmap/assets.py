@@ -5,7 +5,8 @@ networks and often from mainland China. After rendering, every linked script
 and stylesheet is replaced by its content, taken from the installed package
 ``folium-offline`` (which carries folium's CDN files, images as data: URIs).
 Only what the page links is inlined, and a link that cannot be resolved fails
-the build rather than leaving a page that breaks offline.
+the build rather than leaving a page that breaks offline. supercluster, which
+folium-offline does not carry, ships in ``static/`` (pinned, with its licence).
 """
 
 from __future__ import annotations
@@ -79,9 +80,15 @@ def _offline_copy(url: str) -> str:
     return ast.literal_eval(text[start:end])
 
 
+# Libraries folium-offline does not carry, shipped with this package (pinned; licence beside each).
+VENDORED = {
+    "https://unpkg.com/supercluster@8.0.1/dist/supercluster.min.js": "supercluster-8.0.1.min.js",
+}
+
+
 def resolve(url: str) -> str:
-    """The content of a CDN file, from folium-offline; AssetError if it has none."""
-    content = _offline_copy(url)
+    """The content of a CDN file: ours where we ship it, else folium-offline's; AssetError if neither has it."""
+    content = static_text(VENDORED[url]) if url in VENDORED else _offline_copy(url)
     if url.endswith(".css"):
         stray = _CSS_URL.search(content)
         if stray:

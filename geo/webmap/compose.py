@@ -41,7 +41,7 @@ from geo.webmap.frame import MapPage, ZoneMap
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl
 from geo.webmap.overlays import CardLayer, ColumnLayer
-from geo.webmap.panels import FeatureSearch, Legend, Stats, TimeSlider
+from geo.webmap.panels import ClusterSwitch, FeatureSearch, Legend, Stats, TimeSlider
 from geo.webmap.safe import html_text
 from geo.webmap.view import ViewHash
 
@@ -188,8 +188,7 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     )
     figure.add_child(fmap, name="map")
     fmap.add_child(Runtime(), name="runtime")
-    # Fit the view before any layer is added: a clustered layer still loading its chunks
-    # fails if the map moves under it (Leaflet.markercluster reads bounds it has not built).
+    # Fit the view before any layer is added, so that clustered layers draw once for it.
     # Not animated: a zoom still running would undo the view a link restores (ViewHash).
     fit = FitBounds([[miny, minx], [maxy, maxx]], padding=(24, 24))
     fit.options["animate"] = False
@@ -239,6 +238,9 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
     fmap.add_child(FeatureSearch(overlays, placeholder=words["search"], none=words["none"]), name="search")
     if slider is not None:
         fmap.add_child(slider, name="time_slider")
+    clustered = [layer for layer in point_layers if layer.clustered]
+    if clustered:
+        fmap.add_child(ClusterSwitch(clustered, label=words["every_point"]), name="cluster_switch")
     fmap.add_child(ViewHash(bases, overlays), name="view_hash")
     fmap.add_child(plugins.Fullscreen(position="topleft"), name="fullscreen")
     fmap.add_child(

@@ -53,6 +53,7 @@ LABELS = {
         "total": "合计",
         "mu": "亩",
         "download_csv": "下载 CSV",
+        "every_point": "显示全部点（不聚合）",
         "stats_file": "面积统计",
     },
     "en": {
@@ -105,6 +106,7 @@ LABELS = {
         "total": "Total",
         "mu": "mu",
         "download_csv": "Download CSV",
+        "every_point": "Show every point (no clusters)",
         "stats_file": "zone areas",
     },
 }

@@ -58,7 +58,7 @@ def encode_columns(frame: pd.DataFrame) -> dict[str, Any]:
     return columns
 
 
-_CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+SUPERCLUSTER = "https://unpkg.com/supercluster@8.0.1/dist/supercluster.min.js"
 
 
 class ColumnLayer(JSCSSMixin, RuntimeOverlay):
@@ -83,13 +83,7 @@ class ColumnLayer(JSCSSMixin, RuntimeOverlay):
             "columns": encode_columns(columns),
         }
         super().__init__(data, {**style, "cluster": cluster, "card": card}, name, style["color"], key)
-        # Only a clustered layer needs Leaflet.markercluster linked (and inlined).
-        self.default_js = [("markercluster", _CLUSTER + "leaflet.markercluster.js")] if cluster else []
-        self.default_css = (
-            [
-                ("markercluster_css", _CLUSTER + "MarkerCluster.css"),
-                ("markercluster_default_css", _CLUSTER + "MarkerCluster.Default.css"),
-            ]
-            if cluster
-            else []
-        )
+        self.clustered = cluster
+        # Only a clustered layer needs supercluster linked (and inlined).
+        self.default_js = [("supercluster", SUPERCLUSTER)] if cluster else []
+        self.default_css = []

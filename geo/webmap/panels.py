@@ -60,10 +60,8 @@ class TimeSlider(RuntimeControl):
         return self.content.get_name()
 
 
-class FeatureSearch(RuntimeControl):
-    """Search the named features of the layers it is handed, in Chinese or English."""
-
-    factory = "featureSearch"
+class HandedLayers(RuntimeControl):
+    """A control handed map layers: its content is the list of their names in the page."""
 
     def __init__(self, layers: list[Layer], **options: Any):
         super().__init__(layers, **options)
@@ -71,3 +69,15 @@ class FeatureSearch(RuntimeControl):
     @property
     def content_json(self) -> str:
         return "[" + ", ".join(layer.get_name() for layer in self.content) + "]"
+
+
+class ClusterSwitch(HandedLayers):
+    """A checkbox that shows every point of the clustered layers instead of their clusters."""
+
+    factory = "clusterSwitch"
+
+
+class FeatureSearch(HandedLayers):
+    """Search the named features of the layers it is handed, in Chinese or English."""
+
+    factory = "featureSearch"

@@ -7,6 +7,7 @@
  *   L.Control.Stats     L.control.stats(table, options)     the area table, with a CSV download
  *   L.Control.Legend    L.control.legend(sections, options) coloured swatches
  *   L.Control.FeatureSearch  L.control.featureSearch(layers, options)  search the layers it is handed
+ *   L.Control.ClusterSwitch  L.control.clusterSwitch(layers, options)  clusters or every point
  *   L.Control.TimeSlider  L.control.timeSlider(cardLayer, options)  the versions standing in a chosen year
  *   L.ViewHash          L.viewHash(bases, overlays)         the view kept in the address (#map=z/lat/lon&...)
  *   map.popupClearance  a map handler (on by default)       popups fit the screen, clear of the controls
@@ -175,31 +176,98 @@
 
   /* Points as columns ({x, y, columns}) drawn as circle markers on the map's canvas (the map
    * is made with preferCanvas: a second canvas on top would swallow clicks meant for the
-   * zones beneath). ``options.card`` names the columns of the popup; ``options.cluster``
-   * groups them with Leaflet.markercluster. */
+   * zones beneath). ``options.card`` names the columns of the popup. With ``options.cluster``
+   * the points are indexed once with supercluster and only the clusters and points of the
+   * view are drawn, on the same canvas, anew at each move; a point's marker is made the first
+   * time it is drawn. */
   L.ColumnLayer = L.FeatureGroup.extend({
     options: { color: "#3388ff", stroke: "#222", radius: 6, cluster: false, card: { title: null, rows: [] } },
 
     initialize: function (data, options) {
       L.setOptions(this, options);
       this._data = data;
-      var o = this.options, markers = new Array(data.x.length);
-      for (var i = 0; i < data.x.length; i++) {
-        markers[i] = L.circleMarker([data.y[i], data.x[i]], {
-          radius: o.radius, color: o.stroke, weight: 1, fillColor: o.color, fillOpacity: 0.85, row: i,
-        });
-      }
-      this._markers = markers;
-      var inner;
-      if (o.cluster) {  // many points: Leaflet.markercluster, added in bulk
-        inner = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
-        inner.addLayers(markers);
-      } else {
-        inner = L.featureGroup(markers);
-      }
+      this._markers = new Array(data.x.length);
+      this._clustered = this.options.cluster;
       this._tip = L.tooltip({ direction: "top", offset: [0, -4] });
-      inner.on({ mouseover: this._hover, mouseout: this._leave, click: this._click }, this);
-      L.FeatureGroup.prototype.initialize.call(this, [inner]);
+      this._shown = L.featureGroup();  // what is drawn now
+      this._shown.on({ mouseover: this._hover, mouseout: this._leave, click: this._click }, this);
+      L.FeatureGroup.prototype.initialize.call(this, [this._shown]);
+    },
+
+    onAdd: function (map) {
+      L.FeatureGroup.prototype.onAdd.call(this, map);
+      map.on({ zoomstart: this._clear, moveend: this._draw }, this);
+      this._draw();
+    },
+
+    onRemove: function (map) {
+      map.off({ zoomstart: this._clear, moveend: this._draw }, this);
+      L.FeatureGroup.prototype.onRemove.call(this, map);
+    },
+
+    /* Clusters are taken off as a zoom starts: Leaflet would place each again for the new zoom
+     * only for it to be replaced by the next zoom's clusters. */
+    _clear: function () {
+      if (this._clustered) this._shown.clearLayers();
+    },
+
+    /* Clusters (true) or every point (false). */
+    setClustered: function (clustered) {
+      this._clustered = clustered;
+      this._everything = false;
+      if (this._map) this._draw();
+      return this;
+    },
+
+    clustered: function () { return this._clustered; },
+
+    latLng: function (row) { return L.latLng(this._data.y[row], this._data.x[row]); },
+
+    _marker: function (row) {
+      var o = this.options;
+      return this._markers[row] || (this._markers[row] = L.circleMarker(this.latLng(row), {
+        radius: o.radius, color: o.stroke, weight: 1, fillColor: o.color, fillOpacity: 0.85, row: row,
+      }));
+    },
+
+    _index: function () {
+      if (!this._supercluster) {
+        var x = this._data.x, y = this._data.y, points = new Array(x.length);
+        for (var i = 0; i < x.length; i++) {
+          points[i] = { type: "Feature", properties: { row: i }, geometry: { type: "Point", coordinates: [x[i], y[i]] } };
+        }
+        this._supercluster = new Supercluster({ radius: 80, maxZoom: 16 }).load(points);
+      }
+      return this._supercluster;
+    },
+
+    _draw: function () {
+      var map = this._map, shown = this._shown;
+      if (!map) return;
+      if (!this._clustered) {  // every point, drawn once
+        if (!this._everything) {
+          shown.clearLayers();
+          for (var row = 0; row < this._markers.length; row++) shown.addLayer(this._marker(row));
+          this._everything = true;
+        }
+        return;
+      }
+      var view = map.getBounds().pad(0.1);  // a margin, so that a small pan shows no empty edge
+      var items = this._index().getClusters([view.getWest(), view.getSouth(), view.getEast(), view.getNorth()], map.getZoom());
+      shown.clearLayers();
+      items.forEach(function (item) {
+        shown.addLayer(item.properties.cluster ? this._clusterMarker(item) : this._marker(item.properties.row));
+      }, this);
+    },
+
+    /* A cluster: a disc on the canvas, larger the more points it holds (their count on hover). */
+    _clusterMarker: function (item) {
+      var count = item.properties.point_count, c = item.geometry.coordinates;
+      return L.circleMarker([c[1], c[0]], {
+        radius: Math.min(8 + 3 * Math.log10(count) * 2, 22), color: "#fff", weight: 2, opacity: 0.9,
+        fillColor: this.options.color, fillOpacity: 0.75, className: "hz-cluster",
+        clusterId: item.properties.cluster_id, count: count,
+      });
     },
 
     _value: function (name, row) { return decode(this._data.columns[name], row); },
@@ -213,15 +281,23 @@
     },
 
     openCard: function (row) {
-      L.popup(popupOptions()).setLatLng(this._markers[row].getLatLng()).setContent(this.popupFor(row)).openOn(this._map);
+      L.popup(popupOptions()).setLatLng(this.latLng(row)).setContent(this.popupFor(row)).openOn(this._map);
     },
 
     _hover: function (e) {
-      this._tip.setLatLng(e.layer.getLatLng()).setContent(el("span", null, this.title(e.layer.options.row)));
+      var o = e.layer.options;
+      var text = o.clusterId !== undefined ? o.count.toLocaleString() : this.title(o.row);
+      this._tip.setLatLng(e.layer.getLatLng()).setContent(el("span", null, text));
       this._map.openTooltip(this._tip);
     },
     _leave: function () { if (this._map) this._map.closeTooltip(this._tip); },
-    _click: function (e) { this.openCard(e.layer.options.row); },
+
+    /* A point opens its card; a cluster zooms in until it comes apart. */
+    _click: function (e) {
+      var o = e.layer.options;
+      if (o.clusterId === undefined) return this.openCard(o.row);
+      this._map.setView(e.layer.getLatLng(), this._index().getClusterExpansionZoom(o.clusterId));
+    },
 
     search: function (query, limit) {
       var hits = [], c = this.options.card, self = this;
@@ -232,7 +308,7 @@
           name: name, alt: alt, layer: this,
           show: (function (r) {
             return function (map) {
-              map.setView(self._markers[r].getLatLng(), Math.max(map.getZoom(), 15), { animate: false });
+              map.setView(self.latLng(r), Math.max(map.getZoom(), 15), { animate: false });
               self.openCard(r);
             };
           })(row),
@@ -382,6 +458,29 @@
     },
   });
   L.control.timeSlider = function (layer, options) { return new L.Control.TimeSlider(layer, options); };
+
+  /* A switch between clusters and every point, for the clustered point layers it is handed. */
+  L.Control.ClusterSwitch = L.Control.extend({
+    options: { position: "topright", label: "Show every point" },
+
+    initialize: function (layers, options) {
+      L.setOptions(this, options);
+      this._layers = layers;
+    },
+
+    onAdd: function () {
+      var box = el("label", "leaflet-control hz-panel hz-switch"), input = el("input"), layers = this._layers;
+      L.DomEvent.disableClickPropagation(box);
+      input.type = "checkbox";
+      input.addEventListener("change", function () {
+        layers.forEach(function (layer) { layer.setClustered(!input.checked); });
+      });
+      box.appendChild(input);
+      box.appendChild(el("span", null, " " + this.options.label));
+      return box;
+    },
+  });
+  L.control.clusterSwitch = function (layers, options) { return new L.Control.ClusterSwitch(layers, options); };
 
   /* Search by name, Chinese or English, over the layers it is handed (each has .search). */
   L.Control.FeatureSearch = L.Control.extend({
