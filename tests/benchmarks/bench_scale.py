@@ -63,6 +63,27 @@ def seconds_until_drawn(instance, page_path: Path) -> float | None:
         page.close()
 
 
+ZOOM_STEP = """() => new Promise(done => {
+  const map = Object.values(window).find(v => v instanceof L.Map), start = performance.now();
+  map.once("moveend", () => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - start))));
+  map.setZoom(map.getZoom() + 1, {animate: false});
+})"""
+
+
+def ms_per_zoom_step(instance, page_path: Path) -> float | None:
+    """Milliseconds from a zoom-in until the view is painted again, the mean of three steps in."""
+    page = instance.new_page(viewport={"width": 1280, "height": 800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        page.goto(page_path.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_S * 1000)
+        page.wait_for_timeout(500)
+        return sum(page.evaluate(ZOOM_STEP) for _ in range(3)) / 3
+    except Exception:
+        return None
+    finally:
+        page.close()
+
+
 def measure(n: int, folder: Path, instance, with_explore: bool) -> dict:
     source = folder / f"enterprises_{n}.geojson"
     synthetic_enterprises(n, source)
@@ -71,6 +92,7 @@ def measure(n: int, folder: Path, instance, with_explore: bool) -> dict:
         "geo build": folder / f"geo_{n}.html",
         "explore()": folder / f"explore_{n}.html",
         "hand-written": folder / f"hand_{n}.html",
+        "hand, supercluster": folder / f"hand_sc_{n}.html",
     }
     commands = {
         "geo build": [
@@ -86,6 +108,13 @@ def measure(n: int, folder: Path, instance, with_explore: bool) -> dict:
         ],
         "explore()": [sys.executable, "-c", EXPLORE, str(source), str(outputs["explore()"])],
         "hand-written": [sys.executable, str(HERE / "hand_written_page.py"), str(source), str(outputs["hand-written"])],
+        "hand, supercluster": [
+            sys.executable,
+            str(HERE / "hand_written_page.py"),
+            str(source),
+            str(outputs["hand, supercluster"]),
+            "--supercluster",
+        ],
     }
     for name, command in commands.items():
         if name == "explore()" and not with_explore:
@@ -96,6 +125,7 @@ def measure(n: int, folder: Path, instance, with_explore: bool) -> dict:
             "peak_mb": peak_mb,
             "html_bytes": outputs[name].stat().st_size,
             "drawn_s": seconds_until_drawn(instance, outputs[name]),
+            "zoom_ms": ms_per_zoom_step(instance, outputs[name]),
         }
     return rows
 
@@ -115,12 +145,15 @@ def main() -> None:
     args = parser.parse_args()
     default_s, default_mb = timed_process([sys.executable, "build_map.py", "-o", tempfile.mktemp(suffix=".html")])
     print(f"default map: python build_map.py {default_s:.2f} s wall, peak {default_mb:.0f} MB\n")
-    print("| N | page | build s | peak MB | HTML MB | drawn s | HTML vs hand | drawn vs hand | build: explore()/geo |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| N | page | build s | peak MB | HTML MB | drawn s | zoom step ms | HTML vs hand | drawn vs hand sc "
+        "| zoom vs hand sc | build: explore()/geo |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp, browser() as instance:
         for n in args.sizes:
             rows = measure(n, Path(tmp), instance, not args.no_explore)
-            hand = rows["hand-written"]
+            hand, fast = rows["hand-written"], rows["hand, supercluster"]
             for name, row in rows.items():
                 speedup = (
                     ratio(rows["explore()"]["build_s"], row["build_s"])
@@ -129,8 +162,9 @@ def main() -> None:
                 )
                 print(
                     f"| {n:,} | {name} | {row['build_s']:.2f} | {row['peak_mb']:.0f} | {row['html_bytes'] / 1e6:.2f} "
-                    f"| {fmt(row['drawn_s'], '.2f')} | {ratio(row['html_bytes'], hand['html_bytes'])} "
-                    f"| {ratio(row['drawn_s'], hand['drawn_s'])} | {speedup} |",
+                    f"| {fmt(row['drawn_s'], '.2f')} | {fmt(row['zoom_ms'], '.0f')} "
+                    f"| {ratio(row['html_bytes'], hand['html_bytes'])} | {ratio(row['drawn_s'], fast['drawn_s'])} "
+                    f"| {ratio(row['zoom_ms'], fast['zoom_ms'])} | {speedup} |",
                     flush=True,
                 )
 
