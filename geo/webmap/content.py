@@ -199,10 +199,22 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
     return cards
 
 
-def shares_text(area_m2: np.ndarray, names: pd.Series, whole_m2: float) -> str | None:
-    """Areas in parts, largest first: "雁峰区 9.27 km² (98.5%)、蒸湘区 0.14 km² (1.5%)"."""
-    order = [k for k in np.argsort(-area_m2, kind="stable") if area_m2[k] >= 0.005 * M2_PER_KM2]
-    parts = [f"{names.iloc[k]} {format_cell(area_m2[k] / M2_PER_KM2)} km² ({area_m2[k] / whole_m2:.1%})" for k in order]
+MAX_PARTS = 6  # parts named in a breakdown; the rest are summed ("and 58 more")
+
+
+def shares_text(area_m2: np.ndarray, names: pd.Series, whole_m2: float, brief: bool = False) -> str | None:
+    """Areas in parts, largest first: "雁峰区 9.27 km² (98.5%)、蒸湘区 0.14 km² (1.5%)"; ``brief``: shares
+    only ("雁峰区 98%"). Parts under 0.5% of the whole are left out; past MAX_PARTS, summed."""
+    order = [k for k in np.argsort(-area_m2, kind="stable") if area_m2[k] >= 0.005 * whole_m2]
+    shown, rest = order[:MAX_PARTS], order[MAX_PARTS:]
+
+    def part(name: str, area: float) -> str:
+        share = area / whole_m2
+        return f"{name} {share:.0%}" if brief else f"{name} {format_cell(area / M2_PER_KM2)} km² ({share:.1%})"
+
+    parts = [part(str(names.iloc[k]), area_m2[k]) for k in shown]
+    if rest:
+        parts.append(part(f"+{len(rest)}", float(area_m2[rest].sum())))
     return "、".join(parts) or None
 
 
@@ -316,8 +328,5 @@ def stats_table(summary: AreaSummary, layers: LayerSet, lang: str) -> Table:
         names = _lookup(pd.Series(breakdown.classes), layers.districts, lang)
         table.columns.append(Column("by_district", words["by_district"]))
         for row, areas in zip(table.rows, breakdown.class_m2):
-            shares = areas / areas.sum() if areas.sum() else areas
-            row["by_district"] = "、".join(
-                f"{names.iloc[k]} {shares[k]:.0%}" for k in np.argsort(-shares) if shares[k] >= 0.005
-            )
+            row["by_district"] = shares_text(areas, names, areas.sum() or 1.0, brief=True)
     return table
