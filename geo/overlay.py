@@ -82,12 +82,7 @@ def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic
     if by not in overlay.frame.columns:
         fields = ", ".join(c for c in overlay.frame.columns if c not in ("geometry", "_label"))
         raise UsageError(f"{overlay.path}: no field {by!r} to break the zones down by; it has: {fields}")
-    zone_geoms = zones.frame.geometry.to_numpy()
-    if method == "geodesic":
-        # Pieces are cut along straight lines in longitude and latitude, as every overlay does; a
-        # zone whose long edges are geodesics is first given vertices along them, so that the
-        # cut follows its real edge and the classes add up to the zone as `geo area` measures it.
-        zone_geoms = along_geodesics(zone_geoms, GEODESIC_STEP_M)
+    zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
     parcels = overlay.frame.geometry.to_numpy()
     keys = overlay.column(by).map(lambda v: NO_CLASS if v is None else str(v))
     codes, classes = pd.factorize(keys, sort=True)
@@ -115,14 +110,28 @@ def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic
     return summary
 
 
-def _measure(zones, zone_geoms, parcels, zone_of, parcel_of, codes, classes, by, method):
-    """Every piece of a parcel in a zone, measured and summed by zone and class; and the pieces."""
-    measure = AREA_METHODS[method]
+def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:
+    """The zones as the parcels are cut by them. Pieces are cut along straight lines in longitude
+    and latitude, as every overlay does; with the geodesic method a zone's long edges first get
+    vertices along their geodesic, so that the cut follows its real edge and the classes add up to
+    the zone as `geo area` measures it."""
+    return along_geodesics(zone_geoms, GEODESIC_STEP_M) if method == "geodesic" else zone_geoms
+
+
+def cut_pieces(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray) -> np.ndarray:
+    """Each (zone, parcel) pair's piece: the parcel itself when the zone holds it, else the cut."""
     shapely.prepare(zone_geoms)
     inside = shapely.contains_properly(zone_geoms[zone_of], parcels[parcel_of])
     pieces = parcels[parcel_of].copy()
     crossing = ~inside
     pieces[crossing] = shapely.intersection(zone_geoms[zone_of[crossing]], parcels[parcel_of[crossing]])
+    return pieces
+
+
+def _measure(zones, zone_geoms, parcels, zone_of, parcel_of, codes, classes, by, method):
+    """Every piece of a parcel in a zone, measured and summed by zone and class; and the pieces."""
+    measure = AREA_METHODS[method]
+    pieces = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
     piece_m2 = np.nan_to_num(measure(pieces))
 
     class_m2 = np.zeros((len(zone_geoms), len(classes)))

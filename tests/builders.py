@@ -225,3 +225,37 @@ def synthetic_enterprises(n: int, path: Path, seed: int = 7) -> None:
         for i, (x, y) in enumerate(points.tolist())
     ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+
+
+# A land-survey parcel layer (DLMC) and two zones over it, for the overlay statistics
+
+PARCEL_CLASSES = ["0101 水田", "0201 果园", "0601 工业用地", "0702 农村宅基地"]
+
+
+def parcel_grid(n: int = 30, step: float = 0.002, gaps: bool = True, overlaps: bool = True) -> gpd.GeoDataFrame:
+    """An n x n grid of parcels sharing their corners exactly, some missing (gaps), and a few
+    extra parcels lying across others of another class (overlaps)."""
+    xs = np.round(112.55 + np.arange(n + 1) * step, 6)
+    ys = np.round(26.85 + np.arange(n + 1) * step, 6)
+    i, j = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(n)))
+    keep = ~((i * 7 + j * 3) % 11 == 0) if gaps else np.ones(len(i), bool)
+    geoms = list(shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1])[keep])
+    classes = [PARCEL_CLASSES[(a + 2 * b) % len(PARCEL_CLASSES)] for a, b in zip(i[keep], j[keep])]
+    if overlaps:
+        for k in range(5):
+            x, y = xs[3 + 5 * k] + step / 2, ys[4 + 4 * k] + step / 3
+            geoms.append(shapely.box(x, y, x + 1.5 * step, y + step))
+            classes.append(PARCEL_CLASSES[k % 2])
+            geoms.append(shapely.box(x + step / 4, y, x + step, y + step / 2))  # same class, inside the last
+            classes.append(PARCEL_CLASSES[k % 2])
+    return gpd.GeoDataFrame({"id": [f"p{k}" for k in range(len(geoms))], "DLMC": classes}, geometry=geoms, crs=4326)
+
+
+OVERLAY_ZONES = gpd.GeoDataFrame(
+    {"id": ["z1", "z2"], "name": ["一区", "二区"]},
+    geometry=[
+        shapely.Polygon([(112.553, 26.853), (112.581, 26.857), (112.575, 26.884), (112.556, 26.879)]),
+        shapely.Polygon([(112.585, 26.852), (112.62, 26.86), (112.6, 26.9)]),  # runs past the grid: uncovered
+    ],
+    crs=4326,
+)

@@ -40,6 +40,15 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
     help="For each zone, the area of each class (--by) of this layer inside it: land use, districts ...",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where --overlay runs: this process, or a dask cluster (pip install 'hengyang-geo[dask]').",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="--engine dask: start a local cluster of N workers [2].")
+@click.option("--scheduler", metavar="ADDRESS", help="--engine dask: use a running cluster (tcp://host:8786).")
+@click.option(
     "--method",
     type=click.Choice(["geodesic", "survey"]),
     default="geodesic",
@@ -64,6 +73,9 @@ def command(
     units: str,
     by: str | None,
     overlay: str | None,
+    engine: str,
+    workers: int | None,
+    scheduler: str | None,
     method: str,
     count_layers: tuple[str, ...],
     fmt: str | None,
@@ -96,9 +108,12 @@ def command(
     if overlay is not None:
         if by is None:
             raise click.UsageError("--overlay breaks each zone down by a field of the overlay: give --by FIELD")
-        classes = read_layer(overlay, None, read_options)
-        options.show_warnings(classes)
-        found = [(paths.display(z.path), overlay_areas(z, classes, by, method)) for z in polygons]
+        if engine == "dask":
+            found = _on_dask(polygons, overlay, by, method, workers, scheduler)
+        else:
+            classes = read_layer(overlay, None, read_options)
+            options.show_warnings(classes)
+            found = [(paths.display(z.path), overlay_areas(z, classes, by, method)) for z in polygons]
         for _, summary in found:
             options.show_problems(summary.notes)
         options.write_report(overlay_report(found, chosen), fmt, out)
@@ -110,3 +125,20 @@ def command(
     for _, summary in summaries:
         options.show_problems(summary.notes)
     options.write_report(area_report(summaries, chosen), fmt, out)
+
+
+def _on_dask(polygons, overlay: str, by: str, method: str, workers: int | None, scheduler: str | None) -> list:
+    """The overlay computed on a dask cluster, local or running; progress on a terminal."""
+    import sys
+
+    from geo import paths
+    from geo.overlay_dask import connect, overlay_areas_dask
+
+    client = connect(workers, scheduler)
+    try:
+        return [
+            (paths.display(z.path), overlay_areas_dask(z, overlay, by, method, client, progress=sys.stderr.isatty()))
+            for z in polygons
+        ]
+    finally:
+        client.close()
