@@ -17,7 +17,8 @@ from geo.layers import read_layer
 from geo.report import format_cell
 from geo.webmap import assets, compose, webpage
 from geo.webmap.assets import AssetError, inline_assets
-from geo.webmap.content import POINT_COLORS, ZONE_COLORS, district_cards, stats_table, vocabulary, zone_cards
+from geo.webmap.cards import district_cards, zone_cards
+from geo.webmap.content import POINT_COLORS, ZONE_COLORS, stats_table, vocabulary
 from tests.builders import LAYERS, hostile_layers
 
 

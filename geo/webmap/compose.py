@@ -1,6 +1,6 @@
 """Composing the layers into one map: ``compose_map`` builds the folium element tree.
 
-What the map says comes from ``content`` as plain data; this module only
+What the map says comes from ``content`` and ``cards`` as plain data; this module only
 places it: base layers, overlays, controls. ``webpage`` renders and writes it.
 """
 
@@ -23,20 +23,8 @@ from geo.inputs import LayerSet
 from geo.layers import Layer, to_feature_collection
 from geo.webmap.assets import Runtime
 from geo.webmap.basemaps import BaseLayer, base_maps
-from geo.webmap.content import (
-    POINT_COLORS,
-    ZONE_COLORS,
-    Card,
-    ColumnCard,
-    Palette,
-    district_cards,
-    history_cards,
-    point_columns,
-    stats_table,
-    text,
-    vocabulary,
-    zone_cards,
-)
+from geo.webmap.cards import Card, ColumnCard, district_cards, history_cards, zone_cards
+from geo.webmap.content import POINT_COLORS, ZONE_COLORS, Palette, point_columns, stats_table, text, vocabulary
 from geo.webmap.frame import MapPage, ZoneMap
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl

@@ -1,6 +1,6 @@
-"""What the map says, as plain data: titles, popup cards, point columns, statistics, legend.
+"""What the map says, as plain data: titles, texts of fields and sources, point columns, statistics.
 
-Nothing here knows folium; ``compose`` puts these into the page. A user's
+Nothing here knows folium; ``compose`` puts these (and the cards of ``cards``) into the page. A user's
 layer tells its own story: its own fields in the popups, its geometry source
 and accuracy where it gives them and "unknown" where it does not. Only a
 feature whose geometry source says so is called schematic.
@@ -22,7 +22,7 @@ from geo.areas import AreaSummary
 from geo.areas_report import Headers, summary_table
 from geo.inputs import LayerSet
 from geo.layers import Layer
-from geo.measure import M2_PER_KM2, UNIT_LABELS, UNITS, geodesic_area_m2
+from geo.measure import M2_PER_KM2, UNIT_LABELS
 from geo.report import Column, Table, format_cell
 from geo.sources import cite, load_sources
 from geo.webmap.labels import LABELS
@@ -101,31 +101,6 @@ def field_header(field: str, words: dict) -> str:
 
 
 @dataclass(frozen=True)
-class Card:
-    """A feature's popup: the JSON of ``to_json`` is what ``L.cardLayer`` reads from its properties."""
-
-    title: str
-    subtitle: str | None
-    rows: list[list]  # [label, text]; a row whose text is None is not shown
-    id: str | None = None
-
-    def to_json(self) -> dict:
-        return {"title": self.title, "rows": self.rows} | ({"subtitle": self.subtitle} if self.subtitle else {})
-
-
-@dataclass(frozen=True)
-class ColumnCard:
-    """The popup of a point layer drawn from columns: rows are [label, column] or [label, None, text]."""
-
-    rows: list[list]
-    title: str = "title"  # the columns holding each point's title and subtitle
-    subtitle: str = "subtitle"
-
-    def to_json(self) -> dict:
-        return {"title": self.title, "subtitle": self.subtitle, "rows": self.rows}
-
-
-@dataclass(frozen=True)
 class Palette:
     """Display names and colours of a point layer's groups (clusters, categories, industries)."""
 
@@ -148,55 +123,9 @@ class Palette:
         return [{"color": self.colors[v], "label": self.label(v)} for v in self.values]
 
 
-def area_text(row: dict, words: dict) -> str:
-    return (
-        f"{format_cell(row['area_km2'])} km² · {format_cell(row['area_ha'])} ha · "
-        f"{format_cell(row['area_mu'])} {words['mu']}"
-    )
-
-
 def unit_label(unit: str, words: dict) -> str:
     """A unit as the map shows it: 亩 (or mu) in the map's language, the others by symbol."""
     return words["mu"] if unit == "mu" else UNIT_LABELS[unit]
-
-
-def declared_text(value: object, summary: AreaSummary, field: str | None, words: dict) -> str | None:
-    """A declared area in the unit its field holds it in, naming the field: "2,179.82 亩 (MJ)"."""
-    if value is None or pd.isna(value) or summary.declared_unit is None:
-        return None
-    unit = unit_label(summary.declared_unit, words)
-    named = "" if field in (None, "declared_area_km2") else f" ({field})"
-    return f"{format_cell(value)} {unit}{named}"
-
-
-def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
-    """One popup card per zone: measured and declared areas, what lies inside, where the boundary is from."""
-    words = LABELS[lang]
-    zones = layers.zones
-    names, subtitles = titles(zones, lang)
-    extra = own_fields(zones)
-    breakdown = layers.district_breakdown()
-    district_names = _lookup(pd.Series(breakdown.classes), layers.districts, lang) if breakdown else None
-    cards = []
-    for i, row in enumerate(summary.rows.to_dict("records")):
-        props = zones.frame.iloc[i]
-        difference = row.get("difference_pct", np.nan)
-        rows = [
-            [words["measured"], area_text(row, words)],
-            [words["declared"], declared_text(row.get("declared"), summary, zones.roles.declared, words)],
-            [words["difference"], None if pd.isna(difference) else f"{format_cell(difference)} %"],
-        ]
-        rows += [[field_header(field, words), text(props.get(field))] for field in extra]
-        rows += [[words[f"{points.name}_inside"], format_cell(int(row[points.name]))] for points in layers.points()]
-        if breakdown is not None:
-            rows.append([words["by_district"], shares_text(breakdown.class_m2[i], district_names, row["area_m2"])])
-        rows.append([words["sources"], sources_text(props.get("sources"))])
-        rows += [
-            [words["boundary"], boundary_text(props.get("geometry_source"), words)],
-            [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
-        ]
-        cards.append(Card(str(names.iloc[i]), text(subtitles.iloc[i]), rows, id=row["id"]))
-    return cards
 
 
 MAX_PARTS = 6  # parts named in a breakdown; the rest are summed ("and 58 more")
@@ -218,52 +147,7 @@ def shares_text(area_m2: np.ndarray, names: pd.Series, whole_m2: float, brief: b
     return "、".join(parts) or None
 
 
-def district_cards(layers: LayerSet, lang: str) -> list[Card]:
-    """One card per district: its source, and how much of each zone lies inside it."""
-    words, layer = LABELS[lang], layers.districts
-    names, subtitles = titles(layer, lang)
-    breakdown = layers.district_breakdown()
-    district_m2 = geodesic_area_m2(layer.frame.geometry.to_numpy())
-    cards = []
-    for i, (t, s, src, a) in enumerate(zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))):
-        rows = [
-            [words["sources"], sources_text(layer.column("sources").iloc[i])],
-            [words["source"], text(src) or words["unknown"]],
-            [words["accuracy"], accuracy_text(a)],
-        ]
-        if breakdown is not None:
-            column = breakdown.class_m2[:, breakdown.classes.index(layer.ids.iloc[i])]
-            zone_names = titles(layers.zones, lang)[0]
-            rows.insert(0, [words["zones_inside"], shares_text(column, zone_names, district_m2[i])])
-        cards.append(Card(str(t), text(s), rows))
-    return cards
-
-
-def history_cards(layer: Layer, lang: str) -> list[Card]:
-    """One popup card per version of the boundary: when it held, its status, area and sources."""
-    words = LABELS[lang]
-    names, subtitles = titles(layer, lang)
-    areas = geodesic_area_m2(layer.frame.geometry.to_numpy())
-    cards = []
-    for i, props in enumerate(layer.frame.to_dict("records")):
-        until = text(props.get("valid_to")) or words["until_now"]
-        status = text(props.get("status"))
-        declared = props.get("declared_area_ha")
-        rows = [
-            [words["valid"], f"{text(props.get('valid_from'))} – {until}"],
-            [words["status"], words.get(status, status) if status else None],
-            [words["measured"], area_text({f"area_{u}": areas[i] / UNITS[u] for u in ("km2", "ha", "mu")}, words)],
-            [words["declared"], None if declared is None or pd.isna(declared) else f"{format_cell(declared)} ha"],
-            [words["sources"], sources_text(props.get("sources"))],
-            [words["date_basis"], text(props.get("date_basis"))],
-            [words["boundary"], boundary_text(props.get("geometry_source"), words)],
-            [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
-        ]
-        cards.append(Card(str(names.iloc[i]), text(subtitles.iloc[i]), rows, id=str(layer.ids.iloc[i])))
-    return cards
-
-
-def _lookup(ids: pd.Series, layer: Layer | None, lang: str) -> pd.Series:
+def lookup(ids: pd.Series, layer: Layer | None, lang: str) -> pd.Series:
     """Names in ``lang`` for a column of feature ids (a zone_id, a district_id)."""
     if layer is None:
         return ids
@@ -282,9 +166,9 @@ def point_columns(layer: Layer, layers: LayerSet, lang: str) -> tuple[pd.DataFra
     accuracy_texts = {a: accuracy_text(a) for a in accuracy.dropna().unique()}  # format each value once
     columns = {"title": names, "subtitle": subtitles}
     rows: list[list] = []
-    for field, header, lookup in (("zone_id", "zone", layers.zones), ("district_id", "district", layers.districts)):
+    for field, header, named_by in (("zone_id", "zone", layers.zones), ("district_id", "district", layers.districts)):
         if field in layer.frame:
-            columns[header] = _lookup(layer.column(field), lookup, lang)
+            columns[header] = lookup(layer.column(field), named_by, lang)
             rows.append([words[header], header])
     if "description_zh" in layer.frame:
         columns["description"] = layer.column("description_zh")
@@ -325,7 +209,7 @@ def stats_table(summary: AreaSummary, layers: LayerSet, lang: str) -> Table:
         row["name"] = name
     breakdown = layers.district_breakdown()
     if breakdown is not None:  # each zone's districts by share: "珠晖区 60%、雁峰区 40%"
-        names = _lookup(pd.Series(breakdown.classes), layers.districts, lang)
+        names = lookup(pd.Series(breakdown.classes), layers.districts, lang)
         table.columns.append(Column("by_district", words["by_district"]))
         for row, areas in zip(table.rows, breakdown.class_m2):
             row["by_district"] = shares_text(areas, names, areas.sum() or 1.0, brief=True)
