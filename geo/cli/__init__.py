@@ -15,7 +15,7 @@ from geo import __version__
 
 SUBCOMMANDS = {
     "validate": "Check layers: geometry, coordinates, ids, and with --kind the example's schema.",
-    "area": "Geodesic area of each feature, in km2, ha and mu, with its share and the declared figure.",
+    "area": "Ellipsoidal area of each feature, in km2, ha and mu, with its share and the declared figure.",
     "audit": "The declared figures of the Hengyang example against what the layers measure.",
     "build": "Compose the layers into one self-contained HTML map.",
     "convert": "Convert a layer between coordinate systems: WGS84, GCJ-02, BD-09 and EPSG.",

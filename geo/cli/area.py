@@ -1,11 +1,15 @@
-"""Geodesic area of each feature, in km2, ha and mu, with its share and the declared figure.
+"""Ellipsoidal area of each feature, in km2, ha and mu, with its share and the declared figure.
 
-Areas are measured on the WGS84 ellipsoid (pyproj.Geod), whatever the input's
-coordinate system: never in degrees or Web Mercator. Names, ids and declared
-areas come from the layer's own fields (--name-field, --id-field,
---declared-field, else the usual names, reported). With no LAYER, measures
-the shipped Hengyang example, counting its landmarks and enterprises inside
-each part; -o writes the table to a file (.csv, .xlsx, .json, .md).
+Areas are measured on the ellipsoid whatever the input's coordinate system,
+never in degrees or Web Mercator: geodesic edges on WGS84 (as pyproj.Geod), or
+with --method survey the official method of China's land surveys (CGCS2000,
+edges straight in longitude and latitude: a survey layer's TBMJ). Names, ids
+and declared areas come from the layer's own fields (--name-field, --id-field,
+--declared-field, else the usual names, reported). --overlay breaks each zone
+down by the classes of another layer (--by), here or on a dask cluster
+(--engine dask). With no LAYER, measures the shipped Hengyang example,
+counting its landmarks and enterprises inside each part; -o writes the table
+to a file (.csv, .xlsx, .json, .md).
 """
 
 from __future__ import annotations
