@@ -84,19 +84,20 @@ def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic
         raise UsageError(f"{overlay.path}: no field {by!r} to break the zones down by; it has: {fields}")
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
     parcels = overlay.frame.geometry.to_numpy()
-    keys = overlay.column(by).map(lambda v: NO_CLASS if v is None else str(v))
-    codes, classes = pd.factorize(keys, sort=True)
-
     zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
+    every_key = class_keys(overlay.frame[by])
+    keys = every_key[parcel_of]
     involved = np.unique(parcel_of)
     # Whether the parcels overlap is GEOS's longest job; it runs on a second core while the
     # pieces are cut and measured (shapely releases the GIL).
     with ThreadPoolExecutor(max_workers=1) as worker:
         clean = worker.submit(shapely.coverage_is_valid, parcels[involved])
-        summary, pieces = _measure(zones, zone_geoms, parcels, zone_of, parcel_of, codes, classes, by, method)
+        pieces, piece_m2 = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
+        summary = summarise(zones, zone_geoms, zone_of, keys, piece_m2, by, method, classes=every_key)
         is_clean = clean.result()
     if not is_clean:
-        _merge_overlaps(summary, zone_of, codes[parcel_of], pieces, AREA_METHODS[method])
+        class_of = pd.Index(summary.classes).get_indexer(keys)
+        _merge_overlaps(summary, zone_of, class_of, pieces, AREA_METHODS[method])
         count = _overlapping_features(parcels[involved])
         if count:
             summary.notes.append(
@@ -128,26 +129,44 @@ def cut_pieces(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray,
     return pieces
 
 
-def _measure(zones, zone_geoms, parcels, zone_of, parcel_of, codes, classes, by, method):
-    """Every piece of a parcel in a zone, measured and summed by zone and class; and the pieces."""
-    measure = AREA_METHODS[method]
-    pieces = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
-    piece_m2 = np.nan_to_num(measure(pieces))
+def class_keys(values: pd.Series) -> np.ndarray:
+    """A field's values as the names of classes: as text, NO_CLASS where missing."""
+    return values.astype(object).where(values.notna(), NO_CLASS).astype(str).to_numpy()
 
+
+def measured_pieces(
+    zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each (zone, parcel) pair's piece, and its area in m2 by ``method``."""
+    pieces = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
+    return pieces, np.nan_to_num(AREA_METHODS[method](pieces))
+
+
+def summarise(
+    zones: Layer,
+    zone_geoms: np.ndarray,
+    zone_of: np.ndarray,
+    keys: np.ndarray,
+    area_m2: np.ndarray,
+    by: str,
+    method: str,
+    classes: np.ndarray | None = None,
+) -> OverlaySummary:
+    """Areas of pieces (or of sums of pieces), each of a zone and a class, summed by zone and class.
+    ``classes``: every class the layer has, those in no zone included [default: the pieces' own]."""
+    classes = pd.Index(np.unique(keys if classes is None else classes))
     class_m2 = np.zeros((len(zone_geoms), len(classes)))
-    np.add.at(class_m2, (zone_of, codes[parcel_of]), piece_m2)
-    overlap_m2 = np.zeros(len(zone_geoms))
-    summary = OverlaySummary(
+    np.add.at(class_m2, (zone_of, classes.get_indexer(keys)), area_m2)
+    return OverlaySummary(
         ids=list(zones.ids),
         names=list(zones.names),
-        zone_m2=measure(zone_geoms),
+        zone_m2=AREA_METHODS[method](zone_geoms),
         classes=[str(c) for c in classes],
         class_m2=class_m2,
-        overlap_m2=overlap_m2,
+        overlap_m2=np.zeros(len(zone_geoms)),
         by=by,
         method=method,
     )
-    return summary, pieces
 
 
 def along_geodesics(geoms: np.ndarray, step_m: float) -> np.ndarray:

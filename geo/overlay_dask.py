@@ -3,7 +3,7 @@
 The overlay layer is read in partitions by dask-geopandas (a partitioned GeoParquet dataset
 as it is, any other file pyogrio reads in row ranges); the zones, few, are sent to every
 worker once; each partition's pieces are cut and measured on its worker exactly as the local
-engine does it (``geo.overlay.cut_pieces`` and ``geo.measure``) and only the sums per zone and
+engine does it (``geo.overlay.measured_pieces``) and only the sums per zone and
 class come back. A local cluster (``--workers N``) or a running one (``--scheduler ADDRESS``).
 
 What it does not do: check that features of different partitions do not overlap (the local
@@ -21,8 +21,7 @@ import shapely
 
 from geo.errors import GeoError
 from geo.layers import Layer
-from geo.measure import AREA_METHODS
-from geo.overlay import NO_CLASS, OverlaySummary, cut_pieces, cutting_edges
+from geo.overlay import OverlaySummary, class_keys, cutting_edges, measured_pieces, summarise
 from geo.problems import NOTE, Problem
 
 CONNECT_TIMEOUT_S = 10
@@ -81,9 +80,8 @@ def _partition_areas(part, zone_geoms: np.ndarray, by: str, method: str) -> pd.D
     """One partition's piece areas, summed by zone and class (runs on a worker)."""
     parcels = part.geometry.to_numpy()
     zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
-    areas = np.nan_to_num(AREA_METHODS[method](cut_pieces(zone_geoms, parcels, zone_of, parcel_of)))
-    classes = part[by].astype(object).where(part[by].notna(), NO_CLASS).astype(str).to_numpy()[parcel_of]
-    pieces = pd.DataFrame({"zone": zone_of, "cls": classes, "area_m2": areas})
+    _, areas = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
+    pieces = pd.DataFrame({"zone": zone_of, "cls": class_keys(part[by])[parcel_of], "area_m2": areas})
     return pieces.groupby(["zone", "cls"], as_index=False)["area_m2"].sum()
 
 
@@ -101,20 +99,9 @@ def overlay_areas_dask(
         from distributed import progress as show_progress
 
         show_progress(future, file=sys.stderr)
-    table = future.result().groupby(["zone", "cls"])["area_m2"].sum()
-    classes = sorted(set(table.index.get_level_values("cls")))
-    class_m2 = np.zeros((len(zone_geoms), len(classes)))
-    for (zone, cls), area in table.items():
-        class_m2[zone, classes.index(cls)] = area
-    summary = OverlaySummary(
-        ids=list(zones.ids),
-        names=list(zones.names),
-        zone_m2=AREA_METHODS[method](zone_geoms),
-        classes=classes,
-        class_m2=class_m2,
-        overlap_m2=np.zeros(len(zone_geoms)),
-        by=by,
-        method=method,
+    table = future.result()  # each partition's sums by zone and class, added up by summarise
+    summary = summarise(
+        zones, zone_geoms, table["zone"].to_numpy(), table["cls"].to_numpy(), table["area_m2"], by, method
     )
     summary.notes.append(
         Problem(

@@ -219,8 +219,6 @@
       return this;
     },
 
-    clustered: function () { return this._clustered; },
-
     latLng: function (row) { return L.latLng(this._data.y[row], this._data.x[row]); },
 
     _marker: function (row) {
@@ -264,7 +262,7 @@
     _clusterMarker: function (item) {
       var count = item.properties.point_count, c = item.geometry.coordinates;
       return L.circleMarker([c[1], c[0]], {
-        radius: Math.min(8 + 3 * Math.log10(count) * 2, 22), color: "#fff", weight: 2, opacity: 0.9,
+        radius: Math.min(8 + 6 * Math.log10(count), 22), color: "#fff", weight: 2, opacity: 0.9,
         fillColor: this.options.color, fillOpacity: 0.75, className: "hz-cluster",
         clusterId: item.properties.cluster_id, count: count,
       });
