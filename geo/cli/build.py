@@ -21,14 +21,7 @@ from geo.cli import options
 
 
 @click.command(help=__doc__)
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Where to write the map [default: build/map.html].",
-)
+@options.output_option("Where to write the map [default: build/map.html].")
 @click.option("--zones", type=click.Path(), help="Zones layer (polygons): measured, with a statistics panel.")
 @click.option("--landmarks", type=click.Path(), help="Landmarks layer (points, or a table of them).")
 @click.option("--enterprises", type=click.Path(), help="Enterprises layer (points, or a CSV/Excel firm list).")

@@ -151,13 +151,15 @@ output_format = click.option(
     default=None,
     help="Output format [default: from -o's extension, else table]. xlsx needs -o.",
 )
-output_file = click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write to this file (atomically) instead of the terminal. CSV gets a BOM so that Excel reads Chinese.",
+
+
+def output_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output FILE``, handed to the command as ``out``; ``help`` says what is written there."""
+    return click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help=help)
+
+
+output_file = output_option(
+    "Write to this file (atomically) instead of the terminal. CSV gets a BOM so that Excel reads Chinese."
 )
 
 
