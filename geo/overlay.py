@@ -120,7 +120,13 @@ def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:
 
 
 def cut_pieces(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray) -> np.ndarray:
-    """Each (zone, parcel) pair's piece: the parcel itself when the zone holds it, else the cut."""
+    """Each (zone, parcel) pair's piece: the parcel itself when the zone holds it, else the cut.
+
+    The zones are prepared (GEOS indexes each for the containment test) on copies of their own:
+    preparing changes a geometry in place, and two threads preparing the same zones at once (two
+    dask workers in one process, sharing what was scattered to them) crash the interpreter.
+    """
+    zone_geoms = shapely.from_wkb(shapely.to_wkb(zone_geoms))
     shapely.prepare(zone_geoms)
     inside = shapely.contains_properly(zone_geoms[zone_of], parcels[parcel_of])
     pieces = parcels[parcel_of].copy()
