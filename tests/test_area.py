@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from pyproj import Geod, Transformer
@@ -15,7 +16,7 @@ from pyproj import Geod, Transformer
 from geo.areas import summarise_areas
 from geo.areas_report import area_report
 from geo.layers import read_layer
-from geo.measure import UNITS, convert_area
+from geo.measure import CGCS2000_AXES, NOISE_M2, UNITS, convert_area, survey_area_m2
 from geo.problems import InputError
 from geo.report import display_width
 from tests.builders import feature, feature_collection, polygon
@@ -69,6 +70,37 @@ def test_multipolygon(run, write_layer):
     path = write_layer(feature_collection([feature(geometry, id="multi")]))
     got = measure_json(run, path)["features"][0]["area_m2"]
     assert got == pytest.approx(ring_area(a) + ring_area(b), rel=1e-6)
+
+
+def test_multipolygon_whose_parts_turn_opposite_ways_adds_them(run, write_layer):
+    """Neither GeoJSON readers nor Shapefile writers agree on which way rings turn; a part turned
+    the other way must add its area, not cancel the other's."""
+    a, b = square(112.5, 26.8, 0.05), square(112.7, 26.9, 0.02, clockwise=True)
+    geometry = {"type": "MultiPolygon", "coordinates": [[a], [b]]}
+    path = write_layer(feature_collection([feature(geometry, id="mixed")]))
+    got = measure_json(run, path)["features"][0]["area_m2"]
+    assert got == pytest.approx(ring_area(a) + ring_area(b), rel=1e-6)
+
+
+@pytest.mark.parametrize("span", [0.001, 0.09, 1.0, 25.0])
+def test_survey_edges_are_integrated_as_a_twenty_point_rule_does(span):
+    """Short edges are integrated with two Gauss-Legendre nodes, long ones with four; both must
+    agree with a 20-node rule on a triangle whose slanted edge spans ``span`` degrees of latitude."""
+    a, f = CGCS2000_AXES
+    b2, e = (a * (1 - f)) ** 2, np.sqrt(f * (2 - f))
+
+    def strip(lat_deg):  # area from the equator per radian of longitude, as the method defines it
+        sin = np.sin(np.radians(lat_deg))
+        return b2 / 2 * (sin / (1 - (e * sin) ** 2) + np.arctanh(e * sin) / e)
+
+    lon0, lat0, width = 112.0, 20.0, span * 0.7
+    x, w = np.polynomial.legendre.leggauss(20)
+    t, w = (x + 1) / 2, w / 2
+    slanted = (w * strip(lat0 + span * t)).sum() * np.radians(width)  # ∫F dλ from (lon0, lat0) to the far corner
+    truth = abs(slanted - strip(lat0) * np.radians(width))  # less the bottom edge's; the vertical edge has none
+    triangle = shapely.Polygon([(lon0, lat0), (lon0 + width, lat0), (lon0 + width, lat0 + span)])
+    got = survey_area_m2(np.array([triangle]))[0]
+    assert got == pytest.approx(truth, rel=5e-9 if span > 1 else 1e-12, abs=NOISE_M2)  # the sums' rounding floor
 
 
 def test_clockwise_ring_measures_positive(run, write_layer):
