@@ -18,6 +18,7 @@ import shapely
 from geo.geojson_rules import short
 from geo.problems import ERROR, WARNING, Problem
 from geo.schema import Kind
+from geo.threads import in_slices
 
 # China's extent with a margin; a point outside it is probably a mistake here.
 _CHINA_BOX = (73.0, 18.0, 135.5, 53.6)
@@ -73,7 +74,7 @@ def check_frame(
     problems += _coordinate_problems(geoms, labels, name, reported)
     polygonal = np.isin(types, _POLYGONAL_IDS)
     reasons = np.full(len(geoms), _VALID, dtype=object)
-    suspect = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))  # reasons are words: only for those
+    suspect = np.flatnonzero(polygonal & ~in_slices(shapely.is_valid, geoms))  # reasons are words: only for those
     reasons[suspect] = shapely.is_valid_reason(geoms[suspect])
     zero = polygonal & (shapely.area(geoms) == 0)
     add(
@@ -173,9 +174,11 @@ def repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:
 
 
 def _coordinate_problems(geoms: np.ndarray, labels: np.ndarray, name: str, reported: set[str]) -> list[Problem]:
+    x, y = shapely.get_coordinates(geoms).T
+    with np.errstate(invalid="ignore"):
+        if np.all((x >= _CHINA_BOX[0]) & (x <= _CHINA_BOX[2]) & (y >= _CHINA_BOX[1]) & (y <= _CHINA_BOX[3])):
+            return []  # the usual case, with no need to know which feature each coordinate is of
     coords, index = shapely.get_coordinates(geoms, return_index=True)
-    if len(coords) == 0:
-        return []
     x, y = coords[:, 0], coords[:, 1]
     bad_number = ~np.isfinite(x) | ~np.isfinite(y)
     out_of_range = ~bad_number & ((np.abs(x) > 180) | (np.abs(y) > 90))
