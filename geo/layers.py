@@ -140,17 +140,24 @@ def _load(
         frame, problems = read_table(path, options.lon_field, options.lat_field, options.skip_bad_rows)
         own, where = None, ""
     else:
-        frame, own, problems = _read_with_pyogrio(path, options.encoding)
+        frame, own, problems = _read_with_pyogrio(path, options.encoding, options.columns)
         where = "its .prj" if path.suffix.lower() == ".shp" else "the file"
     if frame is None or (is_table(path) and errors(problems)):
         return None, problems
+    if options.columns is not None:
+        keep, missing = _fields_to_read(list(frame.columns), options.columns, path)
+        if missing:
+            return None, [*problems, *missing]
+        frame = frame[[*keep, frame.geometry.name, "_label"]]
+        role = role and replace(role, fields=())  # the fields it must have are not read
     system, notes = choose_system(path, own, where, options)
     problems += notes
     try:
         frame = to_wgs84(frame, system)
     except ValueError as exc:
         return None, [*problems, Problem(str(path), f"cannot convert from {system}: {exc}")]
-    roles, found = find_roles(list(frame.columns), options.fields, str(path))
+    # A layer read for a few fields (an overlay's classes) plays no id, name or area role.
+    roles, found = (Roles(), []) if options.columns else find_roles(list(frame.columns), options.fields, str(path))
     problems += found + _misdecoded(frame, path)
     if roles.id is not None:
         frame["_label"] = text_or(frame[roles.id].astype(object), frame["_label"])
@@ -168,7 +175,18 @@ def _load(
     return Layer(path, role, frame, warnings, roles), problems
 
 
-def _read_dataframe(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+def _fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tuple[list[str], list[Problem]]:
+    """Of a layer's fields, those wanted and its version dates; an error for each wanted one it lacks."""
+    fields = [f for f in fields if f not in ("geometry", "_label")]
+    missing = [
+        Problem(str(path), f"no field {name!r}; it has: {', '.join(fields) or 'no fields'}")
+        for name in wanted
+        if name not in fields
+    ]
+    return [f for f in fields if f in wanted or f in (timeline.VALID_FROM, timeline.VALID_TO)], missing
+
+
+def _read_dataframe(path: Path, encoding: str | None, columns: list[str] | None = None) -> gpd.GeoDataFrame:
     """The file in bulk through Arrow where pyarrow is installed (a quarter faster on 250,000
     parcels). Arrow reports text that is not in the declared encoding as an ArrowException;
     read again without it, that is a UnicodeDecodeError saying which encoding failed."""
@@ -178,17 +196,22 @@ def _read_dataframe(path: Path, encoding: str | None) -> gpd.GeoDataFrame:
         from pyarrow import ArrowException
 
         try:
-            frame = pyogrio.read_dataframe(path, encoding=encoding, use_arrow=True)
+            frame = pyogrio.read_dataframe(path, encoding=encoding, columns=columns, use_arrow=True)
             for column in frame.columns:  # Arrow decodes text lazily: decode it now, while it can be caught
                 if column != frame.geometry.name and not pd.api.types.is_numeric_dtype(frame[column]):
                     frame[column] = frame[column].astype(object)
             return frame
         except ArrowException:
             pass
-    return pyogrio.read_dataframe(path, encoding=encoding)
+    return pyogrio.read_dataframe(path, encoding=encoding, columns=columns)
 
 
-def _read_with_pyogrio(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+def _read_with_pyogrio(
+    path: Path, encoding: str | None, columns: tuple[str, ...] | None = None
+) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+    """The file's features (only the fields ``columns`` asks for, when it asks), its own system,
+    and what was guessed or went wrong."""
+    import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
     problems = []
@@ -204,7 +227,11 @@ def _read_with_pyogrio(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFra
                 )
             )
     try:
-        frame = _read_dataframe(path, encoding)
+        if columns is not None:
+            keep, missing = _fields_to_read(list(pyogrio.read_info(path, encoding=encoding)["fields"]), columns, path)
+            if missing:
+                return None, None, missing
+        frame = _read_dataframe(path, encoding, None if columns is None else keep)
     except UnicodeDecodeError as exc:
         declared = "its .cpg" if path.suffix.lower() == ".shp" else "the file"
         return (

@@ -26,6 +26,7 @@ from geo.errors import UsageError
 from geo.layers import Layer
 from geo.measure import AREA_METHODS, GEOD, UNITS
 from geo.problems import WARNING, Problem
+from geo.threads import THREADS
 
 NO_CLASS = "(none)"
 GEODESIC_STEP_M = 50.0  # a zone's longer edges get vertices along their geodesic this far apart
@@ -85,18 +86,17 @@ def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
     parcels = overlay.frame.geometry.to_numpy()
     zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
-    every_key = class_keys(overlay.frame[by])
-    keys = every_key[parcel_of]
-    involved = np.unique(parcel_of)
-    # Whether the parcels overlap is GEOS's longest job; it runs on a second core while the
+    codes, classes = class_codes(overlay.frame[by])
+    class_of = codes[parcel_of]
+    involved = np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
+    # Whether the parcels overlap is GEOS's longest job; it runs in pieces on every core while the
     # pieces are cut and measured (shapely releases the GIL).
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        clean = worker.submit(shapely.coverage_is_valid, parcels[involved])
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        clean = [pool.submit(shapely.coverage_is_valid, chunk) for chunk in coverage_chunks(parcels[involved])]
         pieces, piece_m2 = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
-        summary = summarise(zones, zone_geoms, zone_of, keys, piece_m2, by, method, classes=every_key)
-        is_clean = clean.result()
+        summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
+        is_clean = all(chunk.result() for chunk in clean)
     if not is_clean:
-        class_of = pd.Index(summary.classes).get_indexer(keys)
         _merge_overlaps(summary, zone_of, class_of, pieces, AREA_METHODS[method])
         count = _overlapping_features(parcels[involved])
         if count:
@@ -109,6 +109,21 @@ def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic
                 )
             )
     return summary
+
+
+def coverage_chunks(parcels: np.ndarray, count: int = 2 * THREADS) -> list[np.ndarray]:
+    """The parcels in ``count`` strips, west to east, that are each a coverage when the whole is.
+
+    A strip holds its own parcels and every parcel whose box meets theirs: two parcels that
+    overlap, or that meet without sharing their vertices, are then checked together in a strip,
+    and a part of a valid coverage is one."""
+    if len(parcels) < 10_000:
+        return [parcels]
+    bounds = shapely.bounds(parcels)
+    tree = shapely.STRtree(parcels)
+    strips = np.array_split(np.argsort(bounds[:, 0] + bounds[:, 2]), count)
+    boxes = [shapely.box(*bounds[own, :2].min(axis=0), *bounds[own, 2:].max(axis=0)) for own in strips]
+    return [parcels[tree.query(box)] for box in boxes]
 
 
 def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:
@@ -135,9 +150,19 @@ def cut_pieces(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray,
     return pieces
 
 
-def class_keys(values: pd.Series) -> np.ndarray:
-    """A field's values as the names of classes: as text, NO_CLASS where missing."""
-    return values.astype(object).where(values.notna(), NO_CLASS).astype(str).to_numpy()
+def class_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's class number, and the classes' names in order: the values as text, NO_CLASS
+    where missing. Hashed, not sorted: only the few distinct names are sorted."""
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # lists, which cannot be hashed: by their text
+        codes, uniques = pd.factorize(values.map(str, na_action="ignore"))
+    names = [str(value) for value in uniques]
+    if (codes < 0).any():
+        codes[codes < 0] = len(names)
+        names.append(NO_CLASS)
+    classes, renumbered = np.unique(np.array(names, dtype=object), return_inverse=True)
+    return renumbered[codes], classes
 
 
 def measured_pieces(
@@ -152,17 +177,17 @@ def summarise(
     zones: Layer,
     zone_geoms: np.ndarray,
     zone_of: np.ndarray,
-    keys: np.ndarray,
+    class_of: np.ndarray,
+    classes: np.ndarray,
     area_m2: np.ndarray,
     by: str,
     method: str,
-    classes: np.ndarray | None = None,
 ) -> OverlaySummary:
-    """Areas of pieces (or of sums of pieces), each of a zone and a class, summed by zone and class.
-    ``classes``: every class the layer has, those in no zone included [default: the pieces' own]."""
-    classes = pd.Index(np.unique(keys if classes is None else classes))
-    class_m2 = np.zeros((len(zone_geoms), len(classes)))
-    np.add.at(class_m2, (zone_of, classes.get_indexer(keys)), area_m2)
+    """Areas of pieces (or of sums of pieces), each of a zone and a class (numbered in ``classes``,
+    which may hold classes in no zone), summed by zone and class."""
+    class_m2 = np.bincount(
+        zone_of * len(classes) + class_of, weights=area_m2, minlength=len(zone_geoms) * len(classes)
+    ).reshape(len(zone_geoms), len(classes))
     return OverlaySummary(
         ids=list(zones.ids),
         names=list(zones.names),

@@ -21,7 +21,7 @@ import shapely
 
 from geo.errors import GeoError
 from geo.layers import Layer
-from geo.overlay import OverlaySummary, class_keys, cutting_edges, measured_pieces, summarise
+from geo.overlay import OverlaySummary, class_codes, cutting_edges, measured_pieces, summarise
 from geo.problems import NOTE, Problem
 
 CONNECT_TIMEOUT_S = 10
@@ -81,7 +81,8 @@ def _partition_areas(part, zone_geoms: np.ndarray, by: str, method: str) -> pd.D
     parcels = part.geometry.to_numpy()
     zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
     _, areas = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
-    pieces = pd.DataFrame({"zone": zone_of, "cls": class_keys(part[by])[parcel_of], "area_m2": areas})
+    codes, classes = class_codes(part[by])
+    pieces = pd.DataFrame({"zone": zone_of, "cls": classes[codes[parcel_of]], "area_m2": areas})
     return pieces.groupby(["zone", "cls"], as_index=False)["area_m2"].sum()
 
 
@@ -100,9 +101,8 @@ def overlay_areas_dask(
 
         show_progress(future, file=sys.stderr)
     table = future.result()  # each partition's sums by zone and class, added up by summarise
-    summary = summarise(
-        zones, zone_geoms, table["zone"].to_numpy(), table["cls"].to_numpy(), table["area_m2"], by, method
-    )
+    class_of, classes = class_codes(table["cls"])
+    summary = summarise(zones, zone_geoms, table["zone"].to_numpy(), class_of, classes, table["area_m2"], by, method)
     summary.notes.append(
         Problem(
             str(overlay),

@@ -35,6 +35,7 @@ class ReadOptions:
     skip_bad_rows: bool = False
     repair: bool = False
     at: date | None = None  # a versioned layer's versions valid on this day; None: every version
+    columns: tuple[str, ...] | None = None  # read only these fields (and the geometry, and version dates)
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
 
     def on_day(self, default: date) -> ReadOptions:

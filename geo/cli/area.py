@@ -14,6 +14,7 @@ to a file (.csv, .xlsx, .json, .md).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import click
@@ -115,7 +116,7 @@ def command(
         if engine == "dask":
             found = _on_dask(polygons, overlay, by, method, workers, scheduler)
         else:
-            classes = read_layer(overlay, None, read_options)
+            classes = read_layer(overlay, None, replace(read_options, columns=(by,)))
             options.show_warnings(classes)
             found = [(paths.display(z.path), overlay_areas(z, classes, by, method)) for z in polygons]
         for _, summary in found:
