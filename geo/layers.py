@@ -46,6 +46,7 @@ class Layer:
     frame: gpd.GeoDataFrame
     warnings: list[Problem] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
+    checked: bool = True  # False: its geometries await check_features
 
     @property
     def name(self) -> str:
@@ -88,15 +89,21 @@ def text_or(values: pd.Series, fallback: pd.Series) -> pd.Series:
 
 
 def read_layer(
-    path: str | Path, kind: str | None = None, options: ReadOptions | None = None, strict: bool = False
+    path: str | Path,
+    kind: str | None = None,
+    options: ReadOptions | None = None,
+    strict: bool = False,
+    checked: bool = True,
 ) -> Layer:
     """Read and check a layer; raise InputError listing every error found.
 
     ``kind`` names the layer's role (``zones`` holds polygons, the others
     points); its full property schema applies with ``strict`` and to the
-    shipped example's layers.
+    shipped example's layers. With ``checked=False`` its geometries are left for
+    the caller to check (and repair) with check_features, only those it uses:
+    of a city's parcels, an overlay needs only those that meet a zone.
     """
-    layer, problems = load_layer(path, kind, options, strict)
+    layer, problems = load_layer(path, kind, options, strict, checked=checked)
     if errors(problems) or layer is None:
         raise InputError(errors(problems) or problems)
     return layer
@@ -115,6 +122,7 @@ def load_layer(
     options: ReadOptions | None = None,
     strict: bool = False,
     unique_ids: bool = False,
+    checked: bool = True,
 ) -> tuple[Layer | None, list[Problem]]:
     """Read a layer and check it; the layer is None when it could not be read.
 
@@ -122,11 +130,27 @@ def load_layer(
     make_valid and each fix is reported as a warning with the area before and after.
     """
     with collector_paused():
-        return _load(Path(path), kind, options or ReadOptions(), strict, unique_ids)
+        return _load(Path(path), kind, options or ReadOptions(), strict, unique_ids, checked)
+
+
+def check_features(layer: Layer, rows: np.ndarray, repair: bool = False) -> list[Problem]:
+    """Repair (with ``repair``) and check the features ``rows`` of a layer read unchecked; raise
+    InputError listing the errors, else return the warnings. Repairs are made in the layer."""
+    part = layer.frame.iloc[rows].copy()
+    problems = checks.repair(part, layer.path) if repair else []
+    if problems:
+        geoms = layer.frame.geometry.to_numpy().copy()
+        geoms[rows] = part.geometry.to_numpy()
+        layer.frame.geometry = geoms
+    reported = {p.feature for p in problems if p.is_error}
+    problems += checks.check_frame(part, layer.path, layer.kind, reported)
+    if errors(problems):
+        raise InputError(errors(problems))
+    return problems
 
 
 def _load(
-    path: Path, kind: str | None, options: ReadOptions, strict: bool, unique_ids: bool
+    path: Path, kind: str | None, options: ReadOptions, strict: bool, unique_ids: bool, checked: bool
 ) -> tuple[Layer | None, list[Problem]]:
     role = role_of(path, kind, strict)
     if not path.exists():
@@ -166,6 +190,8 @@ def _load(
         if options.at is not None and not errors(problems):
             frame, note = timeline.select(frame, path, options.at)
             problems.append(note)
+    if not checked:
+        return Layer(path, role, frame, [p for p in problems if not p.is_error], roles, checked=False), problems
     if options.repair:
         problems += checks.repair(frame, path)
     reported = {p.feature for p in problems if p.feature and p.is_error}

@@ -23,9 +23,9 @@ import pandas as pd
 import shapely
 
 from geo.errors import UsageError
-from geo.layers import Layer
+from geo.layers import Layer, check_features
 from geo.measure import AREA_METHODS, GEOD, UNITS
-from geo.problems import WARNING, Problem
+from geo.problems import WARNING, InputError, Problem
 from geo.threads import THREADS
 
 NO_CLASS = "(none)"
@@ -78,24 +78,40 @@ class OverlaySummary:
         return {"by": self.by, "method": self.method, "features": features, "total": total}
 
 
-def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic") -> OverlaySummary:
-    """Each zone's area by class of ``overlay``'s field ``by`` (see the module's definitions)."""
+def overlay_areas(
+    zones: Layer, overlay: Layer, by: str, method: str = "geodesic", repair: bool = False
+) -> OverlaySummary:
+    """Each zone's area by class of ``overlay``'s field ``by`` (see the module's definitions).
+
+    An overlay read unchecked has only the features that meet a zone checked (and, with
+    ``repair``, repaired): a city's invalid parcel far from every zone does not stop the figures.
+    """
     if by not in overlay.frame.columns:
         fields = ", ".join(c for c in overlay.frame.columns if c not in ("geometry", "_label"))
         raise UsageError(f"{overlay.path}: no field {by!r} to break the zones down by; it has: {fields}")
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
+    notes: list[Problem] = []
+    if not overlay.checked and repair:  # repaired before anything is worked out from them
+        notes += check_features(overlay, _meeting(zone_geoms, overlay)[2], repair=True)
     parcels = overlay.frame.geometry.to_numpy()
-    zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
+    zone_of, parcel_of, involved = _meeting(zone_geoms, overlay)
     codes, classes = class_codes(overlay.frame[by])
     class_of = codes[parcel_of]
-    involved = np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
-    # Whether the parcels overlap is GEOS's longest job; it runs in pieces on every core while the
-    # pieces are cut and measured (shapely releases the GIL).
+    # Whether the parcels overlap is GEOS's longest job; it runs in strips on every core while
+    # the parcels are checked and the pieces cut and measured (shapely releases the GIL).
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         clean = [pool.submit(shapely.coverage_is_valid, chunk) for chunk in coverage_chunks(parcels[involved])]
+        try:
+            if not overlay.checked and not repair:
+                notes += check_features(overlay, involved)
+        except InputError:
+            for chunk in clean:
+                chunk.cancel()
+            raise
         pieces, piece_m2 = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
         is_clean = all(chunk.result() for chunk in clean)
+    summary.notes += notes
     if not is_clean:
         _merge_overlaps(summary, zone_of, class_of, pieces, AREA_METHODS[method])
         count = _overlapping_features(parcels[involved])
@@ -109,6 +125,13 @@ def overlay_areas(zones: Layer, overlay: Layer, by: str, method: str = "geodesic
                 )
             )
     return summary
+
+
+def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (zone, feature) pairs that meet, and the features that meet any zone."""
+    parcels = overlay.frame.geometry.to_numpy()
+    zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
+    return zone_of, parcel_of, np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
 
 
 def coverage_chunks(parcels: np.ndarray, count: int = 2 * THREADS) -> list[np.ndarray]:

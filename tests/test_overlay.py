@@ -8,6 +8,7 @@ import json
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
@@ -15,7 +16,7 @@ from pyproj import Geod
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2, survey_area_m2
-from geo.overlay import overlay_areas
+from geo.overlay import coverage_chunks, overlay_areas
 from tests.builders import LAYERS, feature, feature_collection, parcel_grid
 from tests.builders import OVERLAY_ZONES as ZONES
 
@@ -159,3 +160,34 @@ def test_the_districts_example_matches_the_shipped_layers(run):
     baishazhou = summary.class_m2[summary.ids.index("baishazhou")]
     assert baishazhou[summary.classes.index("珠晖区")] > 0 and baishazhou[summary.classes.index("雁峰区")] > 0
     assert summary.uncovered_m2 == pytest.approx(np.zeros(5), abs=1.0)  # the parts are drawn inside the districts
+
+
+def bow_tie(x: float, y: float, size: float = 0.001) -> shapely.Polygon:
+    """A ring crossing itself, its two lobes unequal (so that it has an area): invalid."""
+    return shapely.Polygon([(x, y), (x + size, y + 2 * size), (x + size, y), (x, y + size)])
+
+
+def test_only_features_that_meet_a_zone_are_checked_and_repaired(run, tmp_path):
+    zones = write(ZONES, tmp_path / "zones.geojson")
+    grid = parcel_grid(gaps=False, overlaps=False)
+    far = pd.concat([grid, gpd.GeoDataFrame({"DLMC": ["0101 水田"]}, geometry=[bow_tie(112.7, 26.7)], crs=4326)])
+    result = run("area", zones, "--overlay", write(far, tmp_path / "far.geojson"), "--by", "DLMC")
+    assert result.exit_code == 0, result.stderr  # a broken parcel outside every zone stops nothing
+
+    inside = pd.concat([grid, gpd.GeoDataFrame({"DLMC": ["0101 水田"]}, geometry=[bow_tie(112.56, 26.86)], crs=4326)])
+    path = write(inside, tmp_path / "inside.geojson")
+    refused = run("area", zones, "--overlay", path, "--by", "DLMC")
+    assert refused.exit_code == 1 and f"#{len(grid)}" in refused.stderr and "--repair" in refused.stderr
+    repaired = run("area", zones, "--overlay", path, "--by", "DLMC", "--repair")
+    assert repaired.exit_code == 0 and "repaired with make_valid" in repaired.stderr
+
+
+@pytest.mark.parametrize("overlapping", [False, True])
+def test_overlaps_are_found_across_the_strips_the_check_is_split_into(overlapping):
+    parcels = parcel_grid(n=120, step=0.001, gaps=False, overlaps=False).geometry.to_numpy()
+    middle = np.median(shapely.bounds(parcels)[:, 0])
+    if overlapping:  # across the line between the two middle strips
+        parcels = np.append(parcels, shapely.box(middle - 0.0015, 26.9, middle + 0.0015, 26.9005))
+    strips = coverage_chunks(parcels)
+    assert len(strips) > 1
+    assert all(shapely.coverage_is_valid(strip) for strip in strips) == (not overlapping)

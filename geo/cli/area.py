@@ -116,9 +116,11 @@ def command(
         if engine == "dask":
             found = _on_dask(polygons, overlay, by, method, workers, scheduler)
         else:
-            classes = read_layer(overlay, None, replace(read_options, columns=(by,)))
+            classes = read_layer(overlay, None, replace(read_options, columns=(by,)), checked=False)
             options.show_warnings(classes)
-            found = [(paths.display(z.path), overlay_areas(z, classes, by, method)) for z in polygons]
+            found = [
+                (paths.display(z.path), overlay_areas(z, classes, by, method, read_options.repair)) for z in polygons
+            ]
         for _, summary in found:
             options.show_problems(summary.notes)
         options.write_report(overlay_report(found, chosen), fmt, out)
