@@ -77,8 +77,15 @@ def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
 
 
 DRAWN = (
-    "() => { let clusters = 0, points = 0; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.CircleMarker) "
-    "{ if (l.options.clusterId !== undefined) clusters++; else points++; } }); return [clusters, points]; }"
+    "() => { let clusters = 0, points = 0; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.Discs) "
+    "l.getDiscs().forEach(d => { if (d.clusterId !== undefined) clusters++; else points++; }); });"
+    " return [clusters, points]; }"
+)
+
+
+REPRESENTED = (  # how many points the discs drawn stand for
+    "() => { let n = 0; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.Discs) "
+    "l.getDiscs().forEach(d => { n += d.count || 1; }); }); return n; }"
 )
 
 
@@ -90,14 +97,20 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     assert clusters > 0 and points < 1000  # 12,000 points drawn as clusters and a few single points
     assert log.errors == []
     box = page.locator(".leaflet-control-layers-overlays label", has_text="生物制药").locator("input")
+    shown = page.evaluate(REPRESENTED)
     box.uncheck()
-    assert page.evaluate(DRAWN)[0] < clusters  # per-group toggles still work
+    page.wait_for_timeout(200)  # the groups left are clustered anew at the next frame
+    strays = page.evaluate(  # points drawn of a group that is off
+        "() => { const m = " + MAP_JS + "; let n = 0; m.eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
+        ".forEach(d => { if (d.layer && !m.hasLayer(d.layer)) n++; }); }); return n; }"
+    )
+    assert strays == 0 and page.evaluate(REPRESENTED) < shown  # per-group toggles still work
     box.check()
     zoom = page.evaluate(f"() => {MAP_JS}.getZoom()")
     x, y = page.evaluate(
-        "() => { const m = " + MAP_JS + "; let c; m.eachLayer(l => { if (!c && l.options.clusterId !== undefined"
-        " && m.getBounds().pad(-0.2).contains(l.getLatLng())) c = l; });"
-        " const p = m.latLngToContainerPoint(c.getLatLng()); return [p.x, p.y]; }"
+        "() => { const m = " + MAP_JS + "; let c; m.eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
+        ".forEach(d => { if (!c && d.clusterId !== undefined && m.getBounds().pad(-0.2).contains(d.latlng)) c = d; });"
+        " }); const p = m.latLngToContainerPoint(c.latlng); return [p.x, p.y]; }"
     )
     page.mouse.click(x, y)  # a cluster's click zooms in until it comes apart
     page.wait_for_timeout(400)
@@ -109,6 +122,14 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     page.wait_for_timeout(300)
     clusters, points = page.evaluate(DRAWN)
     assert clusters == 0 and points >= len(json.loads(many.read_text(encoding="utf-8"))["features"])
+    x, y, title = page.evaluate(  # a single point's disc opens its card
+        "() => { const m = " + MAP_JS + "; let d; m.eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
+        ".forEach(e => { if (!d && m.getBounds().pad(-0.3).contains(e.latlng)) d = e; }); });"
+        " m.closePopup(); const p = m.latLngToContainerPoint(d.latlng); return [p.x, p.y, d.layer.title(d.row)]; }"
+    )
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    assert page.locator(".leaflet-popup-content").inner_text().startswith(title)
     assert log.errors == []
 
 
@@ -120,9 +141,7 @@ def test_no_cluster_draws_every_point(open_map, tmp_path, many):
         compose.MapOptions(cluster_above=None),
     )
     page, log = open_map(out)
-    count = page.evaluate(
-        f"() => {{ let n = 0; {MAP_JS}.eachLayer(l => {{ if (l instanceof L.CircleMarker) n++; }}); return n; }}"
-    )
+    count = sum(page.evaluate(DRAWN))
     enterprises = len(json.loads(many.read_text(encoding="utf-8"))["features"])
     assert count >= enterprises
     assert log.errors == []

@@ -69,7 +69,8 @@ def _polygon_collection(frame: gpd.GeoDataFrame, cards: list[Card], rows: list[i
 def _point_layers(
     kind: str, layers: LayerSet, palette: Palette, lang: str, group_word: str, options: MapOptions
 ) -> list[ColumnLayer]:
-    """One overlay per group (cluster, category, industry), each clustered when it is big."""
+    """One overlay per group (cluster, category, industry); a big group is clustered together with
+    the kind's other big groups."""
     layer = getattr(layers, kind)
     columns, rows = point_columns(layer, layers, lang)
     keys = layer.column(layer.roles.group).map(text, na_action="ignore").fillna("—")
@@ -83,9 +84,9 @@ def _point_layers(
         card = ColumnCard([*group_row, *rows]).to_json()
         style = {"color": palette.colors.get(key, POINT_COLORS[-2]), "stroke": "#222", "radius": 6}
         cluster = options.cluster_above is not None and len(members) > options.cluster_above
-        points = columns.iloc[members]
-        point_layer = ColumnLayer(lon[members], lat[members], points, card, label, style, cluster, f"{kind}:{key}")
-        result.append(point_layer)
+        pool = kind if cluster else None
+        x, y, points = lon[members], lat[members], columns.iloc[members]
+        result.append(ColumnLayer(x, y, points, card, label, style, cluster, f"{kind}:{key}", pool))
     return result
 
 

@@ -62,7 +62,8 @@ SUPERCLUSTER = "https://unpkg.com/supercluster@8.0.1/dist/supercluster.min.js"
 
 
 class ColumnLayer(JSCSSMixin, RuntimeOverlay):
-    """Points as compact columns, drawn as circle markers on the map's canvas; clustered when ``cluster``."""
+    """Points as compact columns, drawn as discs on the map's canvas; clustered when ``cluster``,
+    together with the other layers of the same ``pool`` (the groups of one kind)."""
 
     factory = "columnLayer"
 
@@ -76,13 +77,14 @@ class ColumnLayer(JSCSSMixin, RuntimeOverlay):
         style: dict,
         cluster: bool,
         key: str,
+        pool: str | None = None,
     ):
         data = {
             "x": np.round(np.asarray(lon, dtype=float), 6).tolist(),
             "y": np.round(np.asarray(lat, dtype=float), 6).tolist(),
             "columns": encode_columns(columns),
         }
-        super().__init__(data, {**style, "cluster": cluster, "card": card}, name, style["color"], key)
+        super().__init__(data, {**style, "cluster": cluster, "pool": pool, "card": card}, name, style["color"], key)
         self.clustered = cluster
         # Only a clustered layer needs supercluster linked (and inlined).
         self.default_js = [("supercluster", SUPERCLUSTER)] if cluster else []

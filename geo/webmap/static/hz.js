@@ -2,7 +2,9 @@
  *
  *   L.TileLayer.Gcj02   L.tileLayer.gcj02(url, options)     GCJ-02 tiles on WGS84 ground
  *   L.CardLayer         L.cardLayer(geojson, options)       polygons whose features carry a popup card
- *   L.ColumnLayer       L.columnLayer(columns, options)     points as columns, on the map's canvas
+ *   L.Discs             L.discs(discs, options)             many discs drawn as one path on the canvas
+ *   L.PointPool         L.PointPool.of(map, name, clustered)  point layers sharing clusters and discs
+ *   L.ColumnLayer       L.columnLayer(columns, options)     points as columns, clustered, as discs
  *   L.Control.Panel     L.control.panel(options)            a titled panel that folds
  *   L.Control.Stats     L.control.stats(table, options)     the area table, with a CSV download
  *   L.Control.Legend    L.control.legend(sections, options) coloured swatches
@@ -174,98 +176,233 @@
   L.CardLayer.card = card;
   L.cardLayer = function (data, options) { return new L.CardLayer(data, options); };
 
-  /* Points as columns ({x, y, columns}) drawn as circle markers on the map's canvas (the map
-   * is made with preferCanvas: a second canvas on top would swallow clicks meant for the
-   * zones beneath). ``options.card`` names the columns of the popup. With ``options.cluster``
-   * the points are indexed once with supercluster and only the clusters and points of the
-   * view are drawn, on the same canvas, anew at each move; a point's marker is made the first
-   * time it is drawn. */
-  L.ColumnLayer = L.FeatureGroup.extend({
-    options: { color: "#3388ff", stroke: "#222", radius: 6, cluster: false, card: { title: null, rows: [] } },
-
-    initialize: function (data, options) {
+  /* Many discs as one path on the map's canvas: projected and drawn in one loop and hit by
+   * distance, so that a view of a thousand clusters costs about what one circle marker does
+   * (each circle marker is a layer of its own, ~80 µs a zoom). A disc is {latlng, radius, fill,
+   * fillOpacity, stroke, weight, opacity} and anything else its owner keeps on it: a pool's are
+   * {layer, row} for a point and {clusterId, count} for a cluster. */
+  L.Discs = L.Path.extend({
+    initialize: function (discs, options) {
       L.setOptions(this, options);
-      this._data = data;
-      this._markers = new Array(data.x.length);
-      this._clustered = this.options.cluster;
+      this._discs = discs || [];
+      this._points = [];
+    },
+
+    getDiscs: function () { return this._discs; },
+
+    setDiscs: function (discs) {
+      this._discs = discs;
+      if (this._map) this._renderer._updatePath(this);  // the old bounds and the new are drawn again
+      return this;
+    },
+
+    /* The disc under a layer point, the topmost where they overlap; null where none is. */
+    discAt: function (point) {
+      var tolerance = this._clickTolerance();
+      for (var i = this._discs.length - 1; i >= 0; i--) {
+        if (point.distanceTo(this._points[i]) <= this._discs[i].radius + tolerance) return this._discs[i];
+      }
+      return null;
+    },
+
+    _project: function () {
+      var map = this._map, bounds = new L.Bounds(), reach = 0;
+      this._points = this._discs.map(function (disc) {
+        var point = map.latLngToLayerPoint(disc.latlng);
+        bounds.extend(point);
+        reach = Math.max(reach, disc.radius + disc.weight);
+        return point;
+      });
+      this._pxBounds = this._discs.length ? L.bounds(bounds.min.subtract([reach, reach]), bounds.max.add([reach, reach])) : undefined;
+    },
+
+    _update: function () { if (this._map) this._updatePath(); },
+
+    _updatePath: function () {
+      var renderer = this._renderer, ctx = renderer._ctx, view = renderer._bounds;
+      if (!renderer._drawing) return;
+      for (var i = 0; i < this._discs.length; i++) {
+        var disc = this._discs[i], p = this._points[i], r = disc.radius;
+        if (p.x + r < view.min.x || p.x - r > view.max.x || p.y + r < view.min.y || p.y - r > view.max.y) continue;
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
+        ctx.globalAlpha = disc.fillOpacity;
+        ctx.fillStyle = disc.fill;
+        ctx.fill();
+        ctx.globalAlpha = disc.opacity;
+        ctx.lineWidth = disc.weight;
+        ctx.strokeStyle = disc.stroke;
+        ctx.stroke();
+      }
+    },
+
+    _empty: function () { return !this._discs.length; },
+    _containsPoint: function (point) { return this.discAt(point) !== null; },
+  });
+  L.discs = function (discs, options) { return new L.Discs(discs, options); };
+
+  /* The point layers that share one set of discs on a map: the groups of a clustered kind share
+   * one supercluster index, so that a view holds one set of clusters rather than one per group
+   * drawn over each other (a quarter of the discs to paint). A group turned off or on is
+   * indexed anew at the next frame; a layer that is not clustered has a pool of its own. */
+  L.PointPool = L.Class.extend({
+    initialize: function (map, clustered) {
+      this._map = map;
+      this._members = [];
+      this._clustered = clustered;
       this._tip = L.tooltip({ direction: "top", offset: [0, -4] });
-      this._shown = L.featureGroup();  // what is drawn now
-      this._shown.on({ mouseover: this._hover, mouseout: this._leave, click: this._click }, this);
-      L.FeatureGroup.prototype.initialize.call(this, [this._shown]);
+      this._discs = L.discs([]);
+      this._discs.on({ mousemove: this._hover, mouseout: this._leave, click: this._click }, this);
     },
 
-    onAdd: function (map) {
-      L.FeatureGroup.prototype.onAdd.call(this, map);
-      map.on({ zoomstart: this._clear, moveend: this._draw }, this);
-      this._draw();
+    add: function (layer) {
+      if (!this._members.length) {
+        this._map.addLayer(this._discs);
+        this._map.on({ zoomstart: this._clear, moveend: this._draw }, this);
+      }
+      this._members.push(layer);
+      this._changed();
     },
 
-    onRemove: function (map) {
-      map.off({ zoomstart: this._clear, moveend: this._draw }, this);
-      L.FeatureGroup.prototype.onRemove.call(this, map);
-    },
-
-    /* Clusters are taken off as a zoom starts: Leaflet would place each again for the new zoom
-     * only for it to be replaced by the next zoom's clusters. */
-    _clear: function () {
-      if (this._clustered) this._shown.clearLayers();
+    remove: function (layer) {
+      this._members.splice(this._members.indexOf(layer), 1);
+      this._changed();
+      if (this._members.length) return;
+      this._map.off({ zoomstart: this._clear, moveend: this._draw }, this);
+      this._leave();
+      this._map.removeLayer(this._discs);
     },
 
     /* Clusters (true) or every point (false). */
     setClustered: function (clustered) {
-      this._clustered = clustered;
-      this._everything = false;
-      if (this._map) this._draw();
-      return this;
+      if (clustered !== this._clustered) {
+        this._clustered = clustered;
+        this._changed();
+      }
     },
 
-    latLng: function (row) { return L.latLng(this._data.y[row], this._data.x[row]); },
+    /* Members come and go together (a page adds every group at once): one index, one draw. */
+    _changed: function () {
+      this._supercluster = null;
+      this._everything = false;
+      this._request = this._request || L.Util.requestAnimFrame(function () {
+        this._request = null;
+        this._draw();
+      }, this);
+    },
 
-    _marker: function (row) {
-      var o = this.options;
-      return this._markers[row] || (this._markers[row] = L.circleMarker(this.latLng(row), {
-        radius: o.radius, color: o.stroke, weight: 1, fillColor: o.color, fillOpacity: 0.85, row: row,
-      }));
+    /* Clusters are taken off as a zoom starts: they would be drawn again for the new zoom only
+     * to be replaced by the next zoom's clusters. */
+    _clear: function () {
+      if (this._clustered) this._discs.setDiscs([]);
     },
 
     _index: function () {
       if (!this._supercluster) {
-        var x = this._data.x, y = this._data.y, points = new Array(x.length);
-        for (var i = 0; i < x.length; i++) {
-          points[i] = { type: "Feature", properties: { row: i }, geometry: { type: "Point", coordinates: [x[i], y[i]] } };
-        }
+        var points = [];
+        this._members.forEach(function (layer) {
+          var x = layer._data.x, y = layer._data.y;
+          for (var row = 0; row < x.length; row++) {
+            points.push({ type: "Feature", properties: { layer: layer, row: row }, geometry: { type: "Point", coordinates: [x[row], y[row]] } });
+          }
+        });
         this._supercluster = new Supercluster({ radius: 80, maxZoom: 16 }).load(points);
       }
       return this._supercluster;
     },
 
     _draw: function () {
-      var map = this._map, shown = this._shown;
-      if (!map) return;
-      if (!this._clustered) {  // every point, drawn once
+      if (!this._members.length) return;
+      if (!this._clustered) {  // every point: projected again at each zoom, drawn where in view
         if (!this._everything) {
-          shown.clearLayers();
-          for (var row = 0; row < this._markers.length; row++) shown.addLayer(this._marker(row));
+          var discs = [];
+          this._members.forEach(function (layer) {
+            for (var row = 0; row < layer._data.x.length; row++) discs.push(layer.disc(row));
+          });
+          this._discs.setDiscs(discs);
           this._everything = true;
         }
         return;
       }
-      var view = map.getBounds().pad(0.1);  // a margin, so that a small pan shows no empty edge
-      var items = this._index().getClusters([view.getWest(), view.getSouth(), view.getEast(), view.getNorth()], map.getZoom());
-      shown.clearLayers();
-      items.forEach(function (item) {
-        shown.addLayer(item.properties.cluster ? this._clusterMarker(item) : this._marker(item.properties.row));
-      }, this);
+      var view = this._map.getBounds().pad(0.1);  // a margin, so that a small pan shows no empty edge
+      var items = this._index().getClusters([view.getWest(), view.getSouth(), view.getEast(), view.getNorth()], this._map.getZoom());
+      this._discs.setDiscs(items.map(function (item) {
+        var p = item.properties;
+        return p.cluster ? this._cluster(item) : p.layer.disc(p.row);
+      }, this));
     },
 
-    /* A cluster: a disc on the canvas, larger the more points it holds (their count on hover). */
-    _clusterMarker: function (item) {
+    /* A cluster: a disc larger the more points it holds (their count on hover), in its group's
+     * colour where the pool has one group, else a neutral one. */
+    _cluster: function (item) {
       var count = item.properties.point_count, c = item.geometry.coordinates;
-      return L.circleMarker([c[1], c[0]], {
-        radius: Math.min(8 + 6 * Math.log10(count), 22), color: "#fff", weight: 2, opacity: 0.9,
-        fillColor: this.options.color, fillOpacity: 0.75, className: "hz-cluster",
-        clusterId: item.properties.cluster_id, count: count,
-      });
+      return {
+        latlng: L.latLng(c[1], c[0]), radius: Math.min(8 + 6 * Math.log10(count), 22),
+        fill: this._members.length === 1 ? this._members[0].options.color : "#546e7a",
+        fillOpacity: 0.75, stroke: "#fff", weight: 2, opacity: 0.9, clusterId: item.properties.cluster_id, count: count,
+      };
+    },
+
+    _hover: function (e) {
+      var disc = this._discs.discAt(e.layerPoint);
+      if (!disc) return this._leave();
+      var text = disc.clusterId !== undefined ? disc.count.toLocaleString() : disc.layer.title(disc.row);
+      this._tip.setLatLng(disc.latlng).setContent(el("span", null, text));
+      this._map.openTooltip(this._tip);
+    },
+    _leave: function () { this._map.closeTooltip(this._tip); },
+
+    /* A point opens its card; a cluster zooms in until it comes apart. */
+    _click: function (e) {
+      var disc = this._discs.discAt(e.layerPoint);
+      if (!disc) return;
+      if (disc.clusterId === undefined) return disc.layer.openCard(disc.row);
+      this._map.setView(disc.latlng, this._index().getClusterExpansionZoom(disc.clusterId));
+    },
+  });
+
+  /* The map's pool named ``name``, made on first use. */
+  L.PointPool.of = function (map, name, clustered) {
+    var pools = map._pointPools || (map._pointPools = {});
+    return pools[name] || (pools[name] = new L.PointPool(map, clustered));
+  };
+
+  /* Points as columns ({x, y, columns}), drawn as discs on the map's canvas (the map is made with
+   * preferCanvas: a second canvas on top would swallow clicks meant for the zones beneath) by
+   * their pool: with ``options.cluster`` the pool ``options.pool`` shared with the kind's other
+   * groups, clustered; else one of its own that draws every point. ``options.card`` names the
+   * columns of the popup. */
+  L.ColumnLayer = L.Layer.extend({
+    options: { color: "#3388ff", stroke: "#222", radius: 6, cluster: false, pool: null, card: { title: null, rows: [] } },
+
+    initialize: function (data, options) {
+      L.setOptions(this, options);
+      this._data = data;
+    },
+
+    onAdd: function (map) {
+      var o = this.options;
+      this._pool = L.PointPool.of(map, o.cluster && o.pool ? o.pool : "layer " + L.Util.stamp(this), o.cluster);
+      this._pool.add(this);
+    },
+
+    onRemove: function () { this._pool.remove(this); },
+
+    /* Clusters (true) or every point (false), for every group of its pool. */
+    setClustered: function (clustered) {
+      if (this._pool) this._pool.setClustered(clustered);
+      return this;
+    },
+
+    latLng: function (row) { return L.latLng(this._data.y[row], this._data.x[row]); },
+
+    /* A point's disc. */
+    disc: function (row) {
+      var o = this.options;
+      return {
+        latlng: this.latLng(row), radius: o.radius, fill: o.color, fillOpacity: 0.85, stroke: o.stroke, weight: 1,
+        opacity: 1, layer: this, row: row,
+      };
     },
 
     _value: function (name, row) { return decode(this._data.columns[name], row); },
@@ -282,24 +419,9 @@
       L.popup(popupOptions()).setLatLng(this.latLng(row)).setContent(this.popupFor(row)).openOn(this._map);
     },
 
-    _hover: function (e) {
-      var o = e.layer.options;
-      var text = o.clusterId !== undefined ? o.count.toLocaleString() : this.title(o.row);
-      this._tip.setLatLng(e.layer.getLatLng()).setContent(el("span", null, text));
-      this._map.openTooltip(this._tip);
-    },
-    _leave: function () { if (this._map) this._map.closeTooltip(this._tip); },
-
-    /* A point opens its card; a cluster zooms in until it comes apart. */
-    _click: function (e) {
-      var o = e.layer.options;
-      if (o.clusterId === undefined) return this.openCard(o.row);
-      this._map.setView(e.layer.getLatLng(), this._index().getClusterExpansionZoom(o.clusterId));
-    },
-
     search: function (query, limit) {
       var hits = [], c = this.options.card, self = this;
-      for (var row = 0; row < this._markers.length && hits.length < limit; row++) {
+      for (var row = 0; row < this._data.x.length && hits.length < limit; row++) {
         var name = this.title(row), alt = this._value(c.subtitle, row);
         if (!matches([name, alt], query)) continue;
         hits.push({
