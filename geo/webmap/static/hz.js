@@ -179,7 +179,7 @@
   /* Many discs as one path on the map's canvas: projected and drawn in one loop and hit by
    * distance, so that a view of a thousand clusters costs about what one circle marker does
    * (each circle marker is a layer of its own, ~80 µs a zoom). A disc is {latlng, radius, fill,
-   * fillOpacity, stroke, weight, opacity} and anything else its owner keeps on it: a pool's are
+   * fillOpacity, stroke, weight, opacity, label} and anything else its owner keeps on it: a pool's are
    * {layer, row} for a point and {clusterId, count} for a cluster. */
   L.Discs = L.Path.extend({
     initialize: function (discs, options) {
@@ -221,6 +221,9 @@
     _updatePath: function () {
       var renderer = this._renderer, ctx = renderer._ctx, view = renderer._bounds;
       if (!renderer._drawing) return;
+      ctx.font = "bold 11px sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
       for (var i = 0; i < this._discs.length; i++) {
         var disc = this._discs[i], p = this._points[i], r = disc.radius;
         if (p.x + r < view.min.x || p.x - r > view.max.x || p.y + r < view.min.y || p.y - r > view.max.y) continue;
@@ -233,6 +236,11 @@
         ctx.lineWidth = disc.weight;
         ctx.strokeStyle = disc.stroke;
         ctx.stroke();
+        if (disc.label) {
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = "#fff";
+          ctx.fillText(disc.label, p.x, p.y);
+        }
       }
     },
 
@@ -332,14 +340,15 @@
       }, this));
     },
 
-    /* A cluster: a disc larger the more points it holds (their count on hover), in its group's
-     * colour where the pool has one group, else a neutral one. */
+    /* A cluster: a disc larger the more points it holds, their count written on it ("2.3k") and
+     * in full on hover, in its group's colour where the pool has one group, else a neutral one. */
     _cluster: function (item) {
       var count = item.properties.point_count, c = item.geometry.coordinates;
       return {
         latlng: L.latLng(c[1], c[0]), radius: Math.min(8 + 6 * Math.log10(count), 22),
         fill: this._members.length === 1 ? this._members[0].options.color : "#546e7a",
-        fillOpacity: 0.75, stroke: "#fff", weight: 2, opacity: 0.9, clusterId: item.properties.cluster_id, count: count,
+        fillOpacity: 0.75, stroke: "#fff", weight: 2, opacity: 0.9, label: String(item.properties.point_count_abbreviated),
+        clusterId: item.properties.cluster_id, count: count,
       };
     },
 
