@@ -118,6 +118,11 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     page.locator(".hz-search input").fill("合成企业7号")
     page.locator(".hz-results button", has_text="合成企业7号").first.click()
     assert "合成企业7号" in page.locator(".leaflet-popup-content").inner_text()
+    singles = page.evaluate(
+        "() => { const t = []; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
+        ".forEach(d => { if (d.layer) t.push(d.layer.title(d.row)); }); }); return t; }"
+    )
+    assert "合成企业7号" in singles  # the point found is drawn by itself, not hidden in a cluster
     page.locator(".hz-switch input").check()  # every point instead of clusters
     page.wait_for_timeout(300)
     clusters, points = page.evaluate(DRAWN)

@@ -319,6 +319,21 @@
       return this._supercluster;
     },
 
+    /* The least zoom from ``zoom`` up at which a layer's point is drawn by itself, not in a
+     * cluster (a point found by search is shown, not the cluster that hides it). */
+    zoomShowing: function (layer, row, zoom) {
+      if (!this._clustered) return zoom;
+      var x = layer._data.x[row], y = layer._data.y[row], near = [x - 1e-6, y - 1e-6, x + 1e-6, y + 1e-6];
+      var last = this._index().options.maxZoom + 1;
+      for (; zoom < last; zoom++) {
+        var alone = this._index().getClusters(near, zoom).some(function (item) {
+          return item.properties.layer === layer && item.properties.row === row;
+        });
+        if (alone) return zoom;
+      }
+      return last;
+    },
+
     _draw: function () {
       if (!this._members.length) return;
       if (!this._clustered) {  // every point: projected again at each zoom, drawn where in view
@@ -437,7 +452,7 @@
           name: name, alt: alt, layer: this,
           show: (function (r) {
             return function (map) {
-              map.setView(self.latLng(r), Math.max(map.getZoom(), 15), { animate: false });
+              map.setView(self.latLng(r), self._pool.zoomShowing(self, r, Math.max(map.getZoom(), 15)), { animate: false });
               self.openCard(r);
             };
           })(row),
