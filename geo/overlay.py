@@ -31,6 +31,7 @@ from geo.threads import THREADS
 NO_CLASS = "(none)"
 GEODESIC_STEP_M = 50.0  # a zone's longer edges get vertices along their geodesic this far apart
 SLIVER_M2 = 1e-6  # an overlap or a gap smaller than this, per zone, is floating-point noise
+ROUNDING_SHARE = 1e-9  # of a zone's area: how far its pieces' areas, cut and summed, may drift
 
 
 @dataclass
@@ -49,7 +50,9 @@ class OverlaySummary:
 
     @property
     def uncovered_m2(self) -> np.ndarray:
-        return self.zone_m2 - (self.class_m2.sum(axis=1) - self.overlap_m2)
+        """What no feature covers; a remainder within the sums' rounding is none (not -1e-6 mu)."""
+        uncovered = self.zone_m2 - (self.class_m2.sum(axis=1) - self.overlap_m2)
+        return np.where(np.abs(uncovered) <= ROUNDING_SHARE * self.zone_m2, 0.0, uncovered)
 
     def to_dict(self) -> dict:
         """The JSON document: each zone with its classes, uncovered and overlap, and the total."""
