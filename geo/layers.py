@@ -169,10 +169,11 @@ def _load(
     if frame is None or (is_table(path) and errors(problems)):
         return None, problems
     if options.columns is not None:
-        keep, missing = _fields_to_read(list(frame.columns), options.columns, path)
-        if missing:
-            return None, [*problems, *missing]
-        frame = frame[[*keep, frame.geometry.name, "_label"]]
+        keep, found = _fields_to_read(list(frame.columns), options.columns, path)
+        if errors(found):
+            return None, [*problems, *found]
+        problems += found
+        frame = frame[[*keep, frame.geometry.name, "_label"]].rename(columns=keep)
         role = role and replace(role, fields=())  # the fields it must have are not read
     system, notes = choose_system(path, own, where, options)
     problems += notes
@@ -201,15 +202,23 @@ def _load(
     return Layer(path, role, frame, warnings, roles), problems
 
 
-def _fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tuple[list[str], list[Problem]]:
-    """Of a layer's fields, those wanted and its version dates; an error for each wanted one it lacks."""
+def _fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Of a layer's fields, those wanted and its version dates, each with the name it is read as;
+    a field named in other case (dlmc for DLMC: a DBF's names are not case-sensitive elsewhere) is
+    read, and said so; an error for each wanted one it lacks."""
     fields = [f for f in fields if f not in ("geometry", "_label")]
-    missing = [
-        Problem(str(path), f"no field {name!r}; it has: {', '.join(fields) or 'no fields'}")
-        for name in wanted
-        if name not in fields
-    ]
-    return [f for f in fields if f in wanted or f in (timeline.VALID_FROM, timeline.VALID_TO)], missing
+    keep = {f: f for f in fields if f in wanted or f in (timeline.VALID_FROM, timeline.VALID_TO)}
+    problems = []
+    for name in wanted:
+        if name in fields:
+            continue
+        same = [f for f in fields if f.casefold() == name.casefold()]
+        if len(same) == 1:
+            keep[same[0]] = name
+            problems.append(Problem(str(path), f"has no field {name!r}: read {same[0]!r}", severity=NOTE))
+        else:
+            problems.append(Problem(str(path), f"no field {name!r}; it has: {', '.join(fields) or 'no fields'}"))
+    return keep, problems
 
 
 def _read_dataframe(path: Path, encoding: str | None, columns: list[str] | None = None) -> gpd.GeoDataFrame:
@@ -254,10 +263,10 @@ def _read_with_pyogrio(
             )
     try:
         if columns is not None:
-            keep, missing = _fields_to_read(list(pyogrio.read_info(path, encoding=encoding)["fields"]), columns, path)
-            if missing:
-                return None, None, missing
-        frame = _read_dataframe(path, encoding, None if columns is None else keep)
+            keep, found = _fields_to_read(list(pyogrio.read_info(path, encoding=encoding)["fields"]), columns, path)
+            if errors(found):
+                return None, None, found
+        frame = _read_dataframe(path, encoding, None if columns is None else list(keep))
     except UnicodeDecodeError as exc:
         declared = "its .cpg" if path.suffix.lower() == ".shp" else "the file"
         return (

@@ -119,6 +119,19 @@ def test_overlay_needs_by_and_a_field_it_has(run, grid_files):
     assert missing.exit_code == 1 and "no field 'DLBM'" in missing.stderr and "DLMC" in missing.stderr
 
 
+@pytest.mark.parametrize("suffix", [".geojson", ".shp"])
+def test_by_a_field_named_in_other_case_reads_it_and_says_so(run, tmp_path, suffix):
+    """A DBF's field names are not case-sensitive in the GIS an office uses: --by dlmc is DLMC."""
+    zones = write(ZONES, tmp_path / "zones.geojson")
+    parcels = tmp_path / f"dltb{suffix}"
+    parcel_grid(gaps=False, overlaps=False).to_file(parcels, engine="pyogrio")
+    result = run("area", zones, "--overlay", parcels, "--by", "dlmc", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "has no field 'dlmc': read 'DLMC'" in result.stderr
+    exact = json.loads(run("area", zones, "--overlay", parcels, "--by", "DLMC", "--format", "json").stdout)
+    assert json.loads(result.stdout)["features"] == exact["features"]
+
+
 SHEET = shapely.box(112 + 33 / 60 + 45 / 3600, 26 + 52.5 / 60, 112 + 37.5 / 60, 26 + 55 / 60)
 
 
