@@ -137,13 +137,11 @@ def check_features(layer: Layer, rows: np.ndarray, repair: bool = False) -> list
     """Repair (with ``repair``) and check the features ``rows`` of a layer read unchecked; raise
     InputError listing the errors, else return the warnings. Repairs are made in the layer."""
     part = layer.frame.iloc[rows].copy()
-    problems = checks.repair(part, layer.path) if repair else []
-    if problems:
+    problems = _repaired_and_checked(part, layer.path, layer.kind, repair, [])
+    if repair:
         geoms = layer.frame.geometry.to_numpy().copy()
         geoms[rows] = part.geometry.to_numpy()
         layer.frame.geometry = geoms
-    reported = {p.feature for p in problems if p.is_error}
-    problems += checks.check_frame(part, layer.path, layer.kind, reported)
     if errors(problems):
         raise InputError(errors(problems))
     return problems
@@ -191,15 +189,27 @@ def _load(
         if options.at is not None and not errors(problems):
             frame, note = timeline.select(frame, path, options.at)
             problems.append(note)
-    if not checked:
-        return Layer(path, role, frame, [p for p in problems if not p.is_error], roles, checked=False), problems
-    if options.repair:
-        problems += checks.repair(frame, path)
-    reported = {p.feature for p in problems if p.feature and p.is_error}
-    ids = frame[roles.id] if roles.id is not None else None
-    problems += checks.check_frame(frame, path, role, reported, ids, unique_ids or strict)
+    if checked:
+        ids = frame[roles.id] if roles.id is not None else None
+        problems += _repaired_and_checked(frame, path, role, options.repair, problems, ids, unique_ids or strict)
     warnings = [p for p in problems if not p.is_error]
-    return Layer(path, role, frame, warnings, roles), problems
+    return Layer(path, role, frame, warnings, roles, checked=checked), problems
+
+
+def _repaired_and_checked(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    role: Kind | None,
+    repair: bool,
+    earlier: list[Problem],
+    ids: pd.Series | None = None,
+    unique_ids: bool = False,
+) -> list[Problem]:
+    """Repair (with ``repair``, in place) and check a frame's features; a feature already named in
+    an error of ``earlier`` or of the repair is not reported again."""
+    problems = checks.repair(frame, path) if repair else []
+    reported = {p.feature for p in [*earlier, *problems] if p.feature and p.is_error}
+    return problems + checks.check_frame(frame, path, role, reported, ids, unique_ids)
 
 
 def _fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tuple[dict[str, str], list[Problem]]:
