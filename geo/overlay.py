@@ -94,10 +94,12 @@ def overlay_areas(
         raise UsageError(f"{overlay.path}: no field {by!r} to break the zones down by; it has: {fields}")
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
     notes: list[Problem] = []
-    if not overlay.checked and repair:  # repaired before anything is worked out from them
-        notes += check_features(overlay, _meeting(zone_geoms, overlay)[2], repair=True)
-    parcels = overlay.frame.geometry.to_numpy()
     zone_of, parcel_of, involved = _meeting(zone_geoms, overlay)
+    if not overlay.checked and repair:  # repaired before anything is worked out from them
+        notes += check_features(overlay, involved, repair=True)
+        if notes:  # a repaired feature may meet other zones
+            zone_of, parcel_of, involved = _meeting(zone_geoms, overlay)
+    parcels = overlay.frame.geometry.to_numpy()
     codes, classes = class_codes(overlay.frame[by])
     class_of = codes[parcel_of]
     # Whether the parcels overlap is GEOS's longest job; it runs in strips on every core while
