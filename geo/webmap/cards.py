@@ -108,6 +108,7 @@ def district_cards(layers: LayerSet, lang: str) -> list[Card]:
     names, subtitles = titles(layer, lang)
     breakdown = layers.district_breakdown()
     district_m2 = geodesic_area_m2(layer.frame.geometry.to_numpy())
+    zone_names = titles(layers.zones, lang)[0] if breakdown is not None else None
     cards = []
     for i, (t, s, src, a) in enumerate(zip(names, subtitles, layer.column("source"), layer.column("accuracy_m"))):
         rows = [
@@ -117,7 +118,6 @@ def district_cards(layers: LayerSet, lang: str) -> list[Card]:
         ]
         if breakdown is not None:
             column = breakdown.class_m2[:, breakdown.classes.index(layer.ids.iloc[i])]
-            zone_names = titles(layers.zones, lang)[0]
             rows.insert(0, [words["zones_inside"], shares_text(column, zone_names, district_m2[i])])
         cards.append(Card(str(t), text(s), rows))
     return cards
