@@ -76,41 +76,36 @@ def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
     assert shapely.get_num_coordinates(drawn).sum() < shapely.get_num_coordinates(original).sum()
 
 
-DRAWN = (
-    "() => { let clusters = 0, points = 0; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.Discs) "
-    "l.getDiscs().forEach(d => { if (d.clusterId !== undefined) clusters++; else points++; }); });"
-    " return [clusters, points]; }"
-)
+def on_discs(page, expression: str):
+    """A JavaScript ``expression`` of ``m``, the map, and ``discs``, every disc drawn, evaluated in the page."""
+    return page.evaluate(
+        "() => { const m = " + MAP_JS + ", discs = []; m.eachLayer(l => { if (l instanceof L.Discs) "
+        "l.getDiscs().forEach(d => discs.push(d)); }); return " + expression + "; }"
+    )
 
 
-REPRESENTED = (  # how many points the discs drawn stand for
-    "() => { let n = 0; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.Discs) "
-    "l.getDiscs().forEach(d => { n += d.count || 1; }); }); return n; }"
-)
+DRAWN = "[discs.filter(d => d.clusterId !== undefined).length, discs.filter(d => d.clusterId === undefined).length]"
+REPRESENTED = "discs.reduce((n, d) => n + (d.count || 1), 0)"  # how many points the discs drawn stand for
+ON_SCREEN = "(d => { const p = m.latLngToContainerPoint(d.latlng); return [p.x, p.y]; })"  # a disc's pixel
 
 
 @pytest.mark.browser
 def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     out = webpage.build_map(tmp_path / "m.html", load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS))
     page, log = open_map(out)
-    clusters, points = page.evaluate(DRAWN)
+    clusters, points = on_discs(page, DRAWN)
     assert clusters > 0 and points < 1000  # 12,000 points drawn as clusters and a few single points
     assert log.errors == []
     box = page.locator(".leaflet-control-layers-overlays label", has_text="生物制药").locator("input")
-    shown = page.evaluate(REPRESENTED)
+    shown = on_discs(page, REPRESENTED)
     box.uncheck()
     page.wait_for_timeout(200)  # the groups left are clustered anew at the next frame
-    strays = page.evaluate(  # points drawn of a group that is off
-        "() => { const m = " + MAP_JS + "; let n = 0; m.eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
-        ".forEach(d => { if (d.layer && !m.hasLayer(d.layer)) n++; }); }); return n; }"
-    )
-    assert strays == 0 and page.evaluate(REPRESENTED) < shown  # per-group toggles still work
+    strays = on_discs(page, "discs.filter(d => d.layer && !m.hasLayer(d.layer)).length")  # of a group that is off
+    assert strays == 0 and on_discs(page, REPRESENTED) < shown  # per-group toggles still work
     box.check()
     zoom = page.evaluate(f"() => {MAP_JS}.getZoom()")
-    x, y = page.evaluate(
-        "() => { const m = " + MAP_JS + "; let c; m.eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
-        ".forEach(d => { if (!c && d.clusterId !== undefined && m.getBounds().pad(-0.2).contains(d.latlng)) c = d; });"
-        " }); const p = m.latLngToContainerPoint(c.latlng); return [p.x, p.y]; }"
+    x, y = on_discs(
+        page, ON_SCREEN + "(discs.find(d => d.clusterId !== undefined && m.getBounds().pad(-0.2).contains(d.latlng)))"
     )
     page.mouse.click(x, y)  # a cluster's click zooms in until it comes apart
     page.wait_for_timeout(400)
@@ -118,19 +113,16 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     page.locator(".hz-search input").fill("合成企业7号")
     page.locator(".hz-results button", has_text="合成企业7号").first.click()
     assert "合成企业7号" in page.locator(".leaflet-popup-content").inner_text()
-    singles = page.evaluate(
-        "() => { const t = []; " + MAP_JS + ".eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
-        ".forEach(d => { if (d.layer) t.push(d.layer.title(d.row)); }); }); return t; }"
-    )
+    singles = on_discs(page, "discs.filter(d => d.layer).map(d => d.layer.title(d.row))")
     assert "合成企业7号" in singles  # the point found is drawn by itself, not hidden in a cluster
     page.locator(".hz-switch input").check()  # every point instead of clusters
     page.wait_for_timeout(300)
-    clusters, points = page.evaluate(DRAWN)
+    clusters, points = on_discs(page, DRAWN)
     assert clusters == 0 and points >= len(json.loads(many.read_text(encoding="utf-8"))["features"])
-    x, y, title = page.evaluate(  # a single point's disc opens its card
-        "() => { const m = " + MAP_JS + "; let d; m.eachLayer(l => { if (l instanceof L.Discs) l.getDiscs()"
-        ".forEach(e => { if (!d && m.getBounds().pad(-0.3).contains(e.latlng)) d = e; }); });"
-        " m.closePopup(); const p = m.latLngToContainerPoint(d.latlng); return [p.x, p.y, d.layer.title(d.row)]; }"
+    x, y, title = on_discs(  # a single point's disc opens its card
+        page,
+        f"(d => (m.closePopup(), [...{ON_SCREEN}(d), d.layer.title(d.row)]))"
+        "(discs.find(d => m.getBounds().pad(-0.3).contains(d.latlng)))",
     )
     page.mouse.click(x, y)
     page.wait_for_timeout(300)
@@ -146,7 +138,7 @@ def test_no_cluster_draws_every_point(open_map, tmp_path, many):
         compose.MapOptions(cluster_above=None),
     )
     page, log = open_map(out)
-    count = sum(page.evaluate(DRAWN))
+    count = sum(on_discs(page, DRAWN))
     enterprises = len(json.loads(many.read_text(encoding="utf-8"))["features"])
     assert count >= enterprises
     assert log.errors == []
