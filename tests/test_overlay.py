@@ -175,20 +175,21 @@ def test_the_districts_example_matches_the_shipped_layers(run):
     assert summary.uncovered_m2 == pytest.approx(np.zeros(5), abs=1.0)  # the parts are drawn inside the districts
 
 
-def bow_tie(x: float, y: float, size: float = 0.001) -> shapely.Polygon:
-    """A ring crossing itself, its two lobes unequal (so that it has an area): invalid."""
-    return shapely.Polygon([(x, y), (x + size, y + 2 * size), (x + size, y), (x, y + size)])
+def with_bow_tie(parcels: gpd.GeoDataFrame, x: float, y: float, size: float = 0.001) -> gpd.GeoDataFrame:
+    """The parcels and one more: a ring crossing itself, its two lobes unequal (so that it has an
+    area), which is invalid."""
+    ring = shapely.Polygon([(x, y), (x + size, y + 2 * size), (x + size, y), (x, y + size)])
+    return pd.concat([parcels, gpd.GeoDataFrame({"DLMC": ["0101 水田"]}, geometry=[ring], crs=4326)])
 
 
 def test_only_features_that_meet_a_zone_are_checked_and_repaired(run, tmp_path):
     zones = write(ZONES, tmp_path / "zones.geojson")
     grid = parcel_grid(gaps=False, overlaps=False)
-    far = pd.concat([grid, gpd.GeoDataFrame({"DLMC": ["0101 水田"]}, geometry=[bow_tie(112.7, 26.7)], crs=4326)])
-    result = run("area", zones, "--overlay", write(far, tmp_path / "far.geojson"), "--by", "DLMC")
+    far = write(with_bow_tie(grid, 112.7, 26.7), tmp_path / "far.geojson")
+    result = run("area", zones, "--overlay", far, "--by", "DLMC")
     assert result.exit_code == 0, result.stderr  # a broken parcel outside every zone stops nothing
 
-    inside = pd.concat([grid, gpd.GeoDataFrame({"DLMC": ["0101 水田"]}, geometry=[bow_tie(112.56, 26.86)], crs=4326)])
-    path = write(inside, tmp_path / "inside.geojson")
+    path = write(with_bow_tie(grid, 112.56, 26.86), tmp_path / "inside.geojson")
     refused = run("area", zones, "--overlay", path, "--by", "DLMC")
     assert refused.exit_code == 1 and f"#{len(grid)}" in refused.stderr and "--repair" in refused.stderr
     repaired = run("area", zones, "--overlay", path, "--by", "DLMC", "--repair")
