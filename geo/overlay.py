@@ -8,7 +8,7 @@ of different classes overlap. So: sum of classes − overlap + uncovered = zone 
 Fast at a city's scale (hundreds of thousands of parcels): candidate pairs come from an
 STRtree; a parcel entirely inside a zone is measured as it is, only those crossing a boundary
 are cut; every piece is measured in one vectorised call. A clean layer (a coverage: no two
-features overlap, shapely.coverage_is_valid) needs nothing more; otherwise the zone's pieces
+features overlap, geo.coverage) needs nothing more; otherwise the zone's pieces
 are merged by class and in all (shapely.union_all) so that nothing is counted twice, and the
 overlapping features are counted and reported.
 """
@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.coverage import is_coverage
 from geo.errors import UsageError
 from geo.layers import Layer, check_features
 from geo.measure import AREA_METHODS, GEOD, UNITS
-from geo.problems import WARNING, InputError, Problem
-from geo.threads import THREADS
+from geo.problems import WARNING, Problem
 
 NO_CLASS = "(none)"
 GEODESIC_STEP_M = 50.0  # a zone's longer edges get vertices along their geodesic this far apart
@@ -102,20 +102,15 @@ def overlay_areas(
     parcels = overlay.frame.geometry.to_numpy()
     codes, classes = class_codes(overlay.frame[by])
     class_of = codes[parcel_of]
-    # Whether the parcels overlap is GEOS's longest job; it runs in strips on every core while
-    # the parcels are checked and the pieces cut and measured (shapely releases the GIL).
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        clean = [pool.submit(shapely.coverage_is_valid, chunk) for chunk in coverage_chunks(parcels[involved])]
-        try:
-            if not overlay.checked and not repair:
-                notes += check_features(overlay, involved)
-        except InputError:
-            for chunk in clean:
-                chunk.cancel()
-            raise
+    # Whether the parcels overlap is worked out while they are checked and the pieces cut and
+    # measured (numpy and shapely release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        clean = pool.submit(is_coverage, parcels[involved])
+        if not overlay.checked and not repair:
+            notes += check_features(overlay, involved)
         pieces, piece_m2 = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
-        is_clean = all(chunk.result() for chunk in clean)
+        is_clean = clean.result()
     summary.notes += notes
     if not is_clean:
         _merge_overlaps(summary, zone_of, class_of, pieces, AREA_METHODS[method])
@@ -137,21 +132,6 @@ def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.nda
     parcels = overlay.frame.geometry.to_numpy()
     zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
     return zone_of, parcel_of, np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
-
-
-def coverage_chunks(parcels: np.ndarray, count: int = 2 * THREADS) -> list[np.ndarray]:
-    """The parcels in ``count`` strips, west to east, that are each a coverage when the whole is.
-
-    A strip holds its own parcels and every parcel whose box meets theirs: two parcels that
-    overlap, or that meet without sharing their vertices, are then checked together in a strip,
-    and a part of a valid coverage is one."""
-    if len(parcels) < 10_000:
-        return [parcels]
-    bounds = shapely.bounds(parcels)
-    tree = shapely.STRtree(parcels)
-    strips = np.array_split(np.argsort(bounds[:, 0] + bounds[:, 2]), count)
-    boxes = [shapely.box(*bounds[own, :2].min(axis=0), *bounds[own, 2:].max(axis=0)) for own in strips]
-    return [parcels[tree.query(box)] for box in boxes]
 
 
 def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:

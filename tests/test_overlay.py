@@ -16,7 +16,7 @@ from pyproj import Geod
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2, survey_area_m2
-from geo.overlay import OverlaySummary, coverage_chunks, overlay_areas
+from geo.overlay import OverlaySummary, overlay_areas
 from tests.builders import LAYERS, feature, feature_collection, parcel_grid
 from tests.builders import OVERLAY_ZONES as ZONES
 
@@ -194,17 +194,6 @@ def test_only_features_that_meet_a_zone_are_checked_and_repaired(run, tmp_path):
     assert refused.exit_code == 1 and f"#{len(grid)}" in refused.stderr and "--repair" in refused.stderr
     repaired = run("area", zones, "--overlay", path, "--by", "DLMC", "--repair")
     assert repaired.exit_code == 0 and "repaired with make_valid" in repaired.stderr
-
-
-@pytest.mark.parametrize("overlapping", [False, True])
-def test_overlaps_are_found_across_the_strips_the_check_is_split_into(overlapping):
-    parcels = parcel_grid(n=120, step=0.001, gaps=False, overlaps=False).geometry.to_numpy()
-    middle = np.median(shapely.bounds(parcels)[:, 0])
-    if overlapping:  # across the line between the two middle strips
-        parcels = np.append(parcels, shapely.box(middle - 0.0015, 26.9, middle + 0.0015, 26.9005))
-    strips = coverage_chunks(parcels)
-    assert len(strips) > 1
-    assert all(shapely.coverage_is_valid(strip) for strip in strips) == (not overlapping)
 
 
 def test_a_remainder_within_rounding_is_no_uncovered_area():
