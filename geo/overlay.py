@@ -27,6 +27,7 @@ from geo.errors import UsageError
 from geo.layers import Layer, check_features
 from geo.measure import AREA_METHODS, GEOD, UNITS
 from geo.problems import WARNING, Problem
+from geo.threads import THREADS
 
 NO_CLASS = "(none)"
 GEODESIC_STEP_M = 50.0  # a zone's longer edges get vertices along their geodesic this far apart
@@ -102,13 +103,16 @@ def overlay_areas(
     parcels = overlay.frame.geometry.to_numpy()
     codes, classes = class_codes(overlay.frame[by])
     class_of = codes[parcel_of]
-    # Whether the parcels overlap is worked out while they are checked and the pieces cut and
-    # measured (numpy and shapely release the GIL).
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # The overlap test and the pieces, cut and measured in slices, are worked out on every core
+    # while the parcels are checked (shapely and numpy release the GIL); nothing is taken from
+    # them until the check has passed.
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
         clean = pool.submit(is_coverage, parcels[involved])
+        pairs = np.array_split(np.arange(len(zone_of)), THREADS)
+        cuts = [pool.submit(measured_pieces, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
         if not overlay.checked and not repair:
             notes += check_features(overlay, involved)
-        pieces, piece_m2 = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
+        pieces, piece_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
         is_clean = clean.result()
     summary.notes += notes
