@@ -40,17 +40,18 @@ def frontier(polygons: np.ndarray) -> np.ndarray:
     """The polygons (their positions) with an edge not shared, exactly reversed, by exactly one
     other; and any feature that is not a polygon, and any ring too thin to know which way it turns."""
     coords, ring_starts, exterior, ring_owner, others = _rings(polygons)
+    if len(coords) == 0:
+        return others
     vertex = pd.factorize(coords.view(np.complex128).ravel())[0].astype(np.int64)  # equal points: one vertex
-    ring = np.repeat(np.arange(len(exterior)), np.diff(ring_starts))
-    first = np.ones(len(coords), dtype=bool)
-    first[ring_starts[1:] - 1] = False  # a ring's last point closes it and starts no edge
-    edge = np.flatnonzero(first)
-    edge_ring = ring[edge]
-    turn, terms = _signed_area(coords, edge, edge + 1, ring_starts[:-1][edge_ring], len(exterior), edge_ring)
+    ring = np.repeat(np.arange(len(exterior)), np.diff(ring_starts))[:-1]  # of each point but the last
+    opens = np.ones(len(coords) - 1, dtype=bool)  # whether a point starts an edge: not if it closes its ring
+    opens[ring_starts[1:-1] - 1] = False
+    turn, terms = _signed_area(coords, ring_starts, opens, ring)
     unsure = np.abs(turn) <= UNSURE_TURN * terms
+    edge_ring = ring[opens]
     backwards = ((turn > 0) != exterior)[edge_ring]  # exteriors taken anticlockwise, holes clockwise
-    start = np.where(backwards, vertex[edge + 1], vertex[edge])
-    end = np.where(backwards, vertex[edge], vertex[edge + 1])
+    start, end = vertex[:-1][opens], vertex[1:][opens]
+    start, end = np.where(backwards, end, start), np.where(backwards, start, end)
     moving = start != end
     start, end, edge_ring = start[moving], end[moving], edge_ring[moving]
     segment = pd.factorize(np.minimum(start, end) * len(vertex) + np.maximum(start, end))[0]
@@ -95,11 +96,12 @@ def _rings(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 def _signed_area(
-    coords: np.ndarray, start: np.ndarray, end: np.ndarray, origin: np.ndarray, rings: int, ring: np.ndarray
+    coords: np.ndarray, ring_starts: np.ndarray, opens: np.ndarray, ring: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Twice each ring's signed area (positive anticlockwise), and the sum of its terms' sizes,
     taken about each ring's first point so that nothing is lost to large coordinates."""
-    ax, ay = (coords[start] - coords[origin]).T
-    bx, by = (coords[end] - coords[origin]).T
-    terms = ax * by - ay * bx
+    sizes = np.diff(ring_starts)
+    x, y = (coords[:, k] - np.repeat(coords[ring_starts[:-1], k], sizes) for k in (0, 1))
+    terms = np.where(opens, x[:-1] * y[1:] - y[:-1] * x[1:], 0.0)
+    rings = len(sizes)
     return np.bincount(ring, weights=terms, minlength=rings), np.bincount(ring, weights=np.abs(terms), minlength=rings)
