@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from geo import checks, timeline
 from geo.encoding import GB18030, misdecoded, shapefile_encoding
@@ -27,7 +28,7 @@ from geo.fields import Roles, find_roles
 from geo.geojson import read_geojson
 from geo.memory import collector_paused
 from geo.problems import NOTE, WARNING, InputError, Problem, errors
-from geo.reading import ReadOptions, choose_system, own_system, to_wgs84
+from geo.reading import ReadOptions, boxes_in, choose_system, own_system, to_wgs84
 from geo.schema import Kind, role_of
 from geo.tables import is_table, read_table
 
@@ -162,7 +163,7 @@ def _load(
         frame, problems = read_table(path, options.lon_field, options.lat_field, options.skip_bad_rows)
         own, where = None, ""
     else:
-        frame, own, problems = _read_with_pyogrio(path, options.encoding, options.columns)
+        frame, own, problems = _read_with_pyogrio(path, options)
         where = "its .prj" if path.suffix.lower() == ".shp" else "the file"
     if frame is None or (is_table(path) and errors(problems)):
         return None, problems
@@ -231,35 +232,49 @@ def _fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> t
     return keep, problems
 
 
-def _read_dataframe(path: Path, encoding: str | None, columns: list[str] | None = None) -> gpd.GeoDataFrame:
-    """The file in bulk through Arrow where pyarrow is installed (a quarter faster on 250,000
-    parcels). Arrow reports text that is not in the declared encoding as an ArrowException;
-    read again without it, that is a UnicodeDecodeError saying which encoding failed."""
+def _read_dataframe(
+    path: Path, encoding: str | None, columns: list[str] | None = None, boxes: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
+    """The file's features indexed by their FIDs; with ``boxes``, only those whose box meets one
+    of them, each read through the file's spatial index, once."""
+    if boxes is None:
+        return _read_in_bulk(path, encoding, columns)
+    parts = pd.concat([_read_in_bulk(path, encoding, columns, tuple(box)) for box in boxes])
+    return parts[~parts.index.duplicated()].sort_index()
+
+
+def _read_in_bulk(
+    path: Path, encoding: str | None, columns: list[str] | None, bbox: tuple[float, ...] | None = None
+) -> gpd.GeoDataFrame:
+    """Read through Arrow where pyarrow is installed (a quarter faster on 250,000 parcels).
+    Arrow reports text that is not in the declared encoding as an ArrowException; read again
+    without it, that is a UnicodeDecodeError saying which encoding failed."""
     import pyogrio
 
+    read = dict(encoding=encoding, columns=columns, bbox=bbox, fid_as_index=True)
     if _HAS_ARROW:
         from pyarrow import ArrowException
 
         try:
-            frame = pyogrio.read_dataframe(path, encoding=encoding, columns=columns, use_arrow=True)
+            frame = pyogrio.read_dataframe(path, use_arrow=True, **read)
             for column in frame.columns:  # Arrow decodes text lazily: decode it now, while it can be caught
                 if column != frame.geometry.name and not pd.api.types.is_numeric_dtype(frame[column]):
                     frame[column] = frame[column].astype(object)
             return frame
         except ArrowException:
             pass
-    return pyogrio.read_dataframe(path, encoding=encoding, columns=columns)
+    return pyogrio.read_dataframe(path, **read)
 
 
-def _read_with_pyogrio(
-    path: Path, encoding: str | None, columns: tuple[str, ...] | None = None
-) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
-    """The file's features (only the fields ``columns`` asks for, when it asks), its own system,
-    and what was guessed or went wrong."""
+def _read_with_pyogrio(path: Path, options: ReadOptions) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+    """The file's features (only the fields ``options.columns`` asks for, when it asks; only those
+    near ``options.near`` where the file has a spatial index), its own system, and what was
+    guessed or went wrong. A feature is named by its FID, as a GIS shows it."""
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
     problems = []
+    encoding = options.encoding
     if encoding is None and path.suffix.lower() == ".shp":
         encoding = shapefile_encoding(path)
         if encoding == GB18030:
@@ -272,11 +287,13 @@ def _read_with_pyogrio(
                 )
             )
     try:
-        if columns is not None:
-            keep, found = _fields_to_read(list(pyogrio.read_info(path, encoding=encoding)["fields"]), columns, path)
+        info = pyogrio.read_info(path, encoding=encoding)
+        if options.columns is not None:
+            keep, found = _fields_to_read(list(info["fields"]), options.columns, path)
             if errors(found):
                 return None, None, found
-        frame = _read_dataframe(path, encoding, None if columns is None else list(keep))
+        columns = None if options.columns is None else list(keep)
+        frame = _read_dataframe(path, encoding, columns, _near_boxes(path, info, options))
     except UnicodeDecodeError as exc:
         declared = "its .cpg" if path.suffix.lower() == ".shp" else "the file"
         return (
@@ -295,9 +312,18 @@ def _read_with_pyogrio(
         return None, None, [Problem(str(path), f"cannot be read: {message}")]
     if not isinstance(frame, gpd.GeoDataFrame):
         return None, None, [Problem(str(path), "has no geometry column")]
-    frame = frame.reset_index(drop=True)
-    frame["_label"] = "#" + pd.Series(np.arange(len(frame)), index=frame.index).astype("str")  # in bulk
-    return frame, own_system(frame.crs), problems
+    frame["_label"] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
+    return frame.reset_index(drop=True), own_system(frame.crs), problems
+
+
+def _near_boxes(path: Path, info: dict, options: ReadOptions) -> np.ndarray | None:
+    """``options.near`` as boxes of the system the file will be read in, where the file has a
+    spatial index (a GeoPackage, a Shapefile with .qix, a File Geodatabase); else None."""
+    if not options.near or not info["capabilities"].get("fast_spatial_filter"):
+        return None
+    own = own_system(CRS.from_user_input(info["crs"])) if info["crs"] else None
+    system, _ = choose_system(path, own, "", options)  # what it says is said when the file is read
+    return boxes_in(np.array(options.near, dtype=float), system)
 
 
 def _misdecoded(frame: pd.DataFrame, path: Path) -> list[Problem]:

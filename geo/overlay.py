@@ -33,6 +33,7 @@ NO_CLASS = "(none)"
 GEODESIC_STEP_M = 50.0  # a zone's longer edges get vertices along their geodesic this far apart
 SLIVER_M2 = 1e-6  # an overlap or a gap smaller than this, per zone, is floating-point noise
 ROUNDING_SHARE = 1e-9  # of a zone's area: how far its pieces' areas, cut and summed, may drift
+MOST_BOXES = 16  # zones in more parts than this are looked for in the overlay by their whole extent
 
 
 @dataclass
@@ -129,6 +130,18 @@ def overlay_areas(
                 )
             )
     return summary
+
+
+def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, float, float, float], ...]:
+    """Where an overlay's features may meet the zones (ReadOptions.near): the boxes of the zones'
+    parts as they cut, or their whole extent when they are in many parts. A city's parcel layer
+    read through its spatial index is then read only around the zones."""
+    geoms = np.concatenate([cutting_edges(z.frame.geometry.to_numpy(), method) for z in zone_layers])
+    bounds = shapely.bounds(shapely.get_parts(geoms))
+    bounds = bounds[~np.isnan(bounds).any(axis=1)]
+    if len(bounds) > MOST_BOXES:
+        bounds = np.concatenate([bounds[:, :2].min(axis=0), bounds[:, 2:].max(axis=0)])[None]
+    return tuple(tuple(float(v) for v in box) for box in bounds)
 
 
 def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

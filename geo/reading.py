@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from pyproj import CRS
 
 from geo import crs
@@ -36,6 +38,8 @@ class ReadOptions:
     repair: bool = False
     at: date | None = None  # a versioned layer's versions valid on this day; None: every version
     columns: tuple[str, ...] | None = None  # read only these fields (and the geometry, and version dates)
+    near: tuple[tuple[float, float, float, float], ...] = ()  # WGS84 boxes: where a file has a spatial
+    # index, read only the features whose box meets one of them
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
 
     def on_day(self, default: date) -> ReadOptions:
@@ -106,11 +110,32 @@ def choose_system(path: Path, own: str | None, where: str, options: ReadOptions)
     return own, []
 
 
+def boxes_in(boxes: np.ndarray, system: str) -> np.ndarray:
+    """WGS84 boxes (rows of west, south, east, north) as boxes of ``system`` that hold them: the
+    bounds of their edges, densified and moved, widened by a hundredth for the edges' bends."""
+    spans = (boxes[:, 2:] - boxes[:, :2]).max(axis=1)
+    edges = shapely.segmentize(shapely.box(*boxes.T), np.maximum(spans / 32, 1e-9))
+    if system != "wgs84":
+        edges = crs.transform_geometries(edges, "wgs84", system) if _ours(system) else _pyproj_from_wgs84(edges, system)
+    bounds = shapely.bounds(edges)
+    margin = (bounds[:, 2:] - bounds[:, :2]) / 100
+    return np.hstack([bounds[:, :2] - margin, bounds[:, 2:] + margin])
+
+
+def _ours(system: str) -> bool:
+    """Whether geo.crs moves geometries of ``system`` itself (else pyproj does, from a WKT)."""
+    return system.startswith("EPSG:") or system in crs.CHINESE_SYSTEMS
+
+
+def _pyproj_from_wgs84(geoms: np.ndarray, system: str) -> np.ndarray:
+    return gpd.GeoSeries(geoms, crs=crs.WGS84).to_crs(system).to_numpy()
+
+
 def to_wgs84(frame: gpd.GeoDataFrame, system: str) -> gpd.GeoDataFrame:
     """The frame's geometries moved from ``system`` into WGS84 (raises ValueError if it cannot)."""
     if system == "wgs84":
         return frame.set_crs(crs.WGS84, allow_override=True)
-    if system.startswith("EPSG:") or system in crs.CHINESE_SYSTEMS:
+    if _ours(system):
         frame.geometry = crs.transform_geometries(frame.geometry.values, system, "wgs84")
         return frame.set_crs(crs.WGS84, allow_override=True)
     return frame.set_crs(system, allow_override=True).to_crs(crs.WGS84)

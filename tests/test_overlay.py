@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from pyproj import Geod
+from pyproj import Geod, Transformer
 
+from geo.crs import wgs84_to_gcj02
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2, survey_area_m2
-from geo.overlay import OverlaySummary, overlay_areas
+from geo.overlay import OverlaySummary, overlay_areas, search_boxes
+from geo.reading import ReadOptions, boxes_in
 from tests.builders import LAYERS, feature, feature_collection, parcel_grid
 from tests.builders import OVERLAY_ZONES as ZONES
 
@@ -205,3 +207,58 @@ def test_a_remainder_within_rounding_is_no_uncovered_area():
         class_m2=np.array([[zone + 9e-4], [zone - 1.0]]), overlap_m2=np.zeros(2), by="DLMC", method="geodesic",
     )  # fmt: skip
     assert summary.uncovered_m2.tolist() == [0.0, pytest.approx(1.0)]
+
+
+@pytest.mark.parametrize("system", ["EPSG:4547", "gcj02", "wgs84"])
+def test_boxes_moved_into_a_files_system_hold_every_point_of_the_box(system):
+    """Sampled points of a WGS84 box, moved by pyproj (or the GCJ-02 formula), fall inside the box
+    that the overlay searches the file with."""
+    box = np.array([[112.55, 26.85, 112.62, 26.9]])
+    found = boxes_in(box, system)[0]
+    lon, lat = (a.ravel() for a in np.meshgrid(np.linspace(112.55, 112.62, 41), np.linspace(26.85, 26.9, 41)))
+    if system == "EPSG:4547":
+        x, y = Transformer.from_crs(4326, 4547, always_xy=True).transform(lon, lat)
+    else:
+        x, y = wgs84_to_gcj02(lon, lat) if system == "gcj02" else (lon, lat)
+    assert (found[0] <= x).all() and (x <= found[2]).all() and (found[1] <= y).all() and (y <= found[3]).all()
+    assert found[2] - found[0] < 1.05 * (x.max() - x.min())  # and hardly more
+
+
+def city_layer(tmp_path) -> tuple[gpd.GeoDataFrame, str]:
+    """The clean grid around the zones, and a block of parcels far to the east with a broken one."""
+    near = parcel_grid(gaps=False, overlaps=False)
+    block = parcel_grid(n=10, gaps=False, overlaps=False)
+    far = with_bow_tie(block.set_geometry(block.translate(xoff=0.5)), 113.06, 26.87)
+    city = pd.concat([near, far.assign(id=[f"f{k}" for k in range(len(far))])], ignore_index=True)
+    return city, write(city, tmp_path / "city.geojson")
+
+
+def test_a_city_layer_with_a_spatial_index_is_read_only_around_the_zones(run, tmp_path):
+    """A GeoPackage in Gauss-Krüger gives the figures of the same parcels read whole from GeoJSON,
+    reading only the parcels near the zones; features are named by their FIDs, as a GIS shows them."""
+    zones = write(ZONES, tmp_path / "zones.geojson")
+    city, whole = city_layer(tmp_path)
+    indexed = tmp_path / "city.gpkg"
+    city.to_crs(4547).to_file(indexed, engine="pyogrio")
+    args = ("--overlay", "--by", "DLMC", "--format", "json")
+    expected = json.loads(run("area", zones, *args[:1], whole, *args[1:]).stdout)
+    result = run("area", zones, *args[:1], indexed, *args[1:])
+    assert result.exit_code == 0, result.stderr  # the broken parcel far away is not even read
+    for ours, theirs in zip(json.loads(result.stdout)["features"], expected["features"]):
+        for name, figures in theirs["classes"].items():
+            assert ours["classes"][name]["area_m2"] == pytest.approx(figures["area_m2"], rel=1e-9)
+
+    near = search_boxes([read_layer(zones)], "geodesic")
+    read = read_layer(indexed, options=ReadOptions(columns=("DLMC",), near=near), checked=False).frame
+    meeting = np.unique(shapely.STRtree(city.geometry.values).query(ZONES.geometry.values, predicate="intersects")[1])
+    assert len(meeting) <= len(read) < len(city) - 100  # the far block is left unread
+    assert {f"#{k + 1}" for k in meeting} <= set(read["_label"])  # a GeoPackage's FIDs start at 1
+
+
+def test_a_file_without_a_spatial_index_is_read_whole(tmp_path):
+    city, _ = city_layer(tmp_path)
+    plain = tmp_path / "city.shp"
+    city.to_file(plain, engine="pyogrio", layer_options={"SPATIAL_INDEX": "NO"})
+    near = search_boxes([read_layer(write(ZONES, tmp_path / "zones.geojson"))], "geodesic")
+    read = read_layer(plain, options=ReadOptions(columns=("DLMC",), near=near), checked=False).frame
+    assert len(read) == len(city) and read["_label"].iloc[0] == "#0"  # a Shapefile's FIDs start at 0

@@ -92,7 +92,7 @@ def command(
     from geo.areas_report import area_report, overlay_report
     from geo.inputs import load_layers
     from geo.layers import read_layer
-    from geo.overlay import overlay_areas
+    from geo.overlay import overlay_areas, search_boxes
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]
@@ -116,7 +116,8 @@ def command(
         if engine == "dask":
             found = _on_dask(polygons, overlay, by, method, workers, scheduler)
         else:
-            classes = read_layer(overlay, None, replace(read_options, columns=(by,)), checked=False)
+            near = search_boxes(polygons, method)
+            classes = read_layer(overlay, None, replace(read_options, columns=(by,), near=near), checked=False)
             options.show_warnings(classes)
             found = [
                 (paths.display(z.path), overlay_areas(z, classes, by, method, read_options.repair)) for z in polygons
