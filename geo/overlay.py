@@ -107,9 +107,9 @@ def overlay_areas(
     # The overlap test and the pieces, cut and measured in slices, are worked out on every core
     # while the parcels are checked (shapely and numpy release the GIL); nothing is taken from
     # them until the check has passed.
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=THREADS + 1) as pool:  # one for the overlap test
         clean = pool.submit(is_coverage, parcels[involved])
-        pairs = np.array_split(np.arange(len(zone_of)), THREADS)
+        pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
         cuts = [pool.submit(measured_pieces, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
         if not overlay.checked and not repair:
             notes += check_features(overlay, involved)
