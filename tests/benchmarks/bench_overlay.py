@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.benchmarks.bench_scale import timed_process  # noqa: E402
+from tests.benchmarks.bench_scale import make_data, timed_process  # noqa: E402
 
 CLASSES = ["0101 水田", "0103 旱地", "0201 果园", "0301 乔木林地", "0601 工业用地", "0702 农村宅基地", "1001 铁路用地"]
 
@@ -65,7 +65,7 @@ def synthetic_parcels(n: int, path: Path) -> None:
 
 def compare(n: int, folder: Path) -> list[str]:
     parcels = folder / f"parcels_{n}.gpkg"
-    synthetic_parcels(n, parcels)
+    make_data(synthetic_parcels, n, parcels)
     os.sync()  # written out now, not while the first run reads it (that cost it 1.5 s at 1,000,000)
     zones = ROOT / "layers" / "zones.geojson"
     ours, theirs = folder / "geo.json", folder / "plain.json"
