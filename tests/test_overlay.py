@@ -262,3 +262,14 @@ def test_a_file_without_a_spatial_index_is_read_whole(tmp_path):
     near = search_boxes([read_layer(write(ZONES, tmp_path / "zones.geojson"))], "geodesic")
     read = read_layer(plain, options=ReadOptions(columns=("DLMC",), near=near), checked=False).frame
     assert len(read) == len(city) and read["_label"].iloc[0] == "#0"  # a Shapefile's FIDs start at 0
+
+
+def test_zones_beyond_an_indexed_layer_are_all_uncovered(run, tmp_path):
+    """Nothing of the layer lies near the zones: nothing is read, and each zone is uncovered whole."""
+    zones = write(ZONES.set_geometry(ZONES.translate(xoff=1.0)), tmp_path / "zones.geojson")
+    indexed = tmp_path / "city.gpkg"
+    parcel_grid(gaps=False, overlaps=False).to_file(indexed, engine="pyogrio")
+    result = run("area", zones, "--overlay", indexed, "--by", "DLMC", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    for zone in json.loads(result.stdout)["features"]:
+        assert zone["uncovered_m2"] == pytest.approx(zone["area_m2"], rel=1e-12) and zone["classes"] == {}
