@@ -38,8 +38,9 @@ class ReadOptions:
     repair: bool = False
     at: date | None = None  # a versioned layer's versions valid on this day; None: every version
     columns: tuple[str, ...] | None = None  # read only these fields (and the geometry, and version dates)
-    near: tuple[tuple[float, float, float, float], ...] = ()  # WGS84 boxes: where a file has a spatial
-    # index, read only the features whose box meets one of them
+    # Boxes in WGS84 (west, south, east, north): of a file with a spatial index, read only the
+    # features whose box meets one of them
+    near: tuple[tuple[float, float, float, float], ...] = ()
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
 
     def on_day(self, default: date) -> ReadOptions:
