@@ -26,7 +26,7 @@ from geo.coverage import is_coverage
 from geo.errors import UsageError
 from geo.layers import Layer, check_features
 from geo.measure import AREA_METHODS, GEOD, UNITS
-from geo.problems import WARNING, Problem
+from geo.problems import WARNING, InputError, Problem
 from geo.threads import THREADS
 
 NO_CLASS = "(none)"
@@ -112,7 +112,11 @@ def overlay_areas(
         pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
         cuts = [pool.submit(measured_pieces, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
         if not overlay.checked and not repair:
-            notes += check_features(overlay, involved)
+            try:
+                notes += check_features(overlay, involved)
+            except InputError:
+                pool.shutdown(cancel_futures=True)  # the slices not started yet are not wanted
+                raise
         pieces, piece_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
         is_clean = clean.result()
