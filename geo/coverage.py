@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.measure import polygon_edges
 from geo.threads import THREADS
 
 POLYGON, MULTIPOLYGON = shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON
-UNSURE_TURN = 1e-9  # a ring whose signed area is this small a share of its terms may turn either way
+UNSURE_TURN = 1e-9  # a polygon whose signed area is this small a share of its terms may turn either way
 
 
 def is_coverage(polygons: np.ndarray) -> bool:
@@ -38,27 +39,26 @@ def is_coverage(polygons: np.ndarray) -> bool:
 
 def frontier(polygons: np.ndarray) -> np.ndarray:
     """The polygons (their positions) with an edge not shared, exactly reversed, by exactly one
-    other; and any feature that is not a polygon, and any ring too thin to know which way it turns."""
-    coords, ring_starts, exterior, ring_owner, others = _rings(polygons)
-    if len(coords) == 0:
+    other; and any feature that is not a polygon, and any polygon too thin to know which way it turns."""
+    kind = shapely.get_type_id(polygons)
+    others = np.flatnonzero(~shapely.is_empty(polygons) & ~np.isin(kind, (POLYGON, MULTIPOLYGON)))
+    coords, vertex_part, part_of, edge_starts = polygon_edges(polygons, ~shapely.is_missing(polygons))
+    if len(edge_starts) == 0:
         return others
     vertex = pd.factorize(coords.view(np.complex128).ravel())[0].astype(np.int64)  # equal points: one vertex
-    ring = np.repeat(np.arange(len(exterior)), np.diff(ring_starts))[:-1]  # of each point but the last
-    opens = np.ones(len(coords) - 1, dtype=bool)  # whether a point starts an edge: not if it closes its ring
-    opens[ring_starts[1:-1] - 1] = False
-    turn, terms = _signed_area(coords, ring_starts, opens, ring)
-    unsure = np.abs(turn) <= UNSURE_TURN * terms
-    edge_ring = ring[opens]
-    backwards = ((turn > 0) != exterior)[edge_ring]  # exteriors taken anticlockwise, holes clockwise
-    start, end = vertex[:-1][opens], vertex[1:][opens]
+    edge_part = vertex_part[edge_starts]
+    turn, terms = _signed_area(coords, vertex_part, edge_starts, len(part_of))
+    unsure = (np.bincount(edge_part, minlength=len(part_of)) > 0) & (np.abs(turn) <= UNSURE_TURN * terms)
+    backwards = (turn < 0)[edge_part]  # parts taken anticlockwise (their holes already turn against them)
+    start, end = vertex[edge_starts], vertex[edge_starts + 1]
     start, end = np.where(backwards, end, start), np.where(backwards, start, end)
     moving = start != end
-    start, end, edge_ring = start[moving], end[moving], edge_ring[moving]
+    start, end, edge_part = start[moving], end[moving], edge_part[moving]
     segment = pd.factorize(np.minimum(start, end) * len(vertex) + np.maximum(start, end))[0]
     times = np.bincount(segment)
     forwards = np.bincount(segment, weights=start < end)
     shared = (times[segment] == 2) & (forwards[segment] == 1)
-    return np.unique(np.concatenate([ring_owner[edge_ring[~shared]], ring_owner[unsure], others]))
+    return np.unique(np.concatenate([part_of[edge_part[~shared]], part_of[unsure], others]))
 
 
 def strips(polygons: np.ndarray, count: int = 2 * THREADS) -> list[np.ndarray]:
@@ -76,32 +76,16 @@ def strips(polygons: np.ndarray, count: int = 2 * THREADS) -> list[np.ndarray]:
     return [polygons[tree.query(box)] for box in boxes]
 
 
-def _rings(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every ring's points end to end: (points, where each ring starts and the last ends, whether
-    each is an exterior, the polygon each belongs to, the features that are not polygons).
-
-    A polygon without holes is one ring, read in bulk; only the others are taken apart."""
-    kind = shapely.get_type_id(polygons)
-    filled = ~shapely.is_empty(polygons)
-    polygonal = filled & np.isin(kind, (POLYGON, MULTIPOLYGON))
-    one_ring = polygonal & (kind == POLYGON) & (shapely.get_num_interior_rings(polygons) == 0)
-    simple, taken_apart, others = (np.flatnonzero(m) for m in (one_ring, polygonal & ~one_ring, filled & ~polygonal))
-    parts, part_of = shapely.get_parts(polygons[taken_apart], return_index=True)
-    rings, ring_of = shapely.get_rings(parts, return_index=True)
-    rings = np.concatenate([polygons[simple], rings])
-    sizes = shapely.get_num_coordinates(rings)
-    exterior = np.concatenate([np.ones(len(simple), dtype=bool), np.diff(ring_of, prepend=-1) != 0])
-    owner = np.concatenate([simple, taken_apart[part_of[ring_of]]])
-    return shapely.get_coordinates(rings), np.concatenate([[0], np.cumsum(sizes)]), exterior, owner, others
-
-
 def _signed_area(
-    coords: np.ndarray, ring_starts: np.ndarray, opens: np.ndarray, ring: np.ndarray
+    coords: np.ndarray, vertex_part: np.ndarray, edge_starts: np.ndarray, parts: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Twice each ring's signed area (positive anticlockwise), and the sum of its terms' sizes,
-    taken about each ring's first point so that nothing is lost to large coordinates."""
-    sizes = np.diff(ring_starts)
-    x, y = (coords[:, k] - np.repeat(coords[ring_starts[:-1], k], sizes) for k in (0, 1))
-    terms = np.where(opens, x[:-1] * y[1:] - y[:-1] * x[1:], 0.0)
-    rings = len(sizes)
-    return np.bincount(ring, weights=terms, minlength=rings), np.bincount(ring, weights=np.abs(terms), minlength=rings)
+    """Twice each polygon's signed area (positive anticlockwise), and the sum of its terms' sizes,
+    taken about each polygon's first point so that nothing is lost to large coordinates."""
+    first = np.flatnonzero(np.diff(vertex_part, prepend=-1) != 0)  # a polygon's points run together
+    origin = np.repeat(first, np.diff(np.append(first, len(coords))))
+    x, y = (coords[:, k] - coords[origin, k] for k in (0, 1))
+    terms = x[edge_starts] * y[edge_starts + 1] - y[edge_starts] * x[edge_starts + 1]
+    edge_part = vertex_part[edge_starts]
+    return np.bincount(edge_part, weights=terms, minlength=parts), np.bincount(
+        edge_part, weights=np.abs(terms), minlength=parts
+    )

@@ -73,7 +73,7 @@ def _ellipsoidal_area(geoms: np.ndarray, axes: tuple[float, float], geodesic_edg
     longest = np.zeros(len(geoms))
     present = ~shapely.is_missing(geoms)
     areas[present] = 0.0
-    coords, vertex_part, part_of, edge_starts = _edges(geoms, present)
+    coords, vertex_part, part_of, edge_starts = polygon_edges(geoms, present)
     if len(edge_starts) == 0:
         return areas, longest
     edge_part = vertex_part[edge_starts]
@@ -108,9 +108,10 @@ def _edge_integrals(lon1, lat1, lon2, lat2, a: float, f: float, geodesic_edges: 
     return integral, length
 
 
-def _edges(geoms: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def polygon_edges(geoms: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The vertices of the geometries' polygons, each vertex's polygon, each polygon's geometry,
-    and the index of each edge's first vertex.
+    and the index of each edge's first vertex: what the areas are summed over, and the edges the
+    overlap test (geo.coverage) matches. A polygon's vertices run together.
 
     Polygons without holes (nearly all of a survey layer) give their vertices straight from the
     polygon; only holed ones are split into rings (turned so that holes subtract), which costs a
