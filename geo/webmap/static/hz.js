@@ -385,9 +385,11 @@
     },
   });
 
-  /* The map's pool named ``name``, made on first use. */
+  /* The map's pool named ``name``, made on first use; each map's pools are kept here, not on it. */
+  var pointPools = new WeakMap();
   L.PointPool.of = function (map, name, clustered) {
-    var pools = map._pointPools || (map._pointPools = {});
+    if (!pointPools.has(map)) pointPools.set(map, {});
+    var pools = pointPools.get(map);
     return pools[name] || (pools[name] = new L.PointPool(map, clustered));
   };
 
