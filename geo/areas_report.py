@@ -48,17 +48,20 @@ def summary_table(title: str, summary: AreaSummary, units: Sequence[str], words:
 def overlay_table(title: str, summary: OverlaySummary, unit: str) -> Table:
     """Zones by classes: each zone's area, its area in each class, uncovered and overlap, in ``unit``."""
     label = UNIT_LABELS[unit]
-    columns = [Column("id", "id"), Column("name", "name"), Column("area", f"zone {label}", True)]
-    columns += [Column(f"class:{c}", c, True) for c in summary.classes]
-    columns += [Column("uncovered", "uncovered", True), Column("overlap", "overlap", True)]
+    # The files' field names carry the unit (area_ha, class:水田_ha), as a CSV has no title to say it.
+    classes = {f"class:{c}_{unit}": c for c in summary.classes}
+    area, uncovered, overlap = (f"{name}_{unit}" for name in ("area", "uncovered", "overlap"))
+    columns = [Column("id", "id"), Column("name", "name"), Column(area, f"zone {label}", True)]
+    columns += [Column(field, c, True) for field, c in classes.items()]
+    columns += [Column(uncovered, "uncovered", True), Column(overlap, "overlap", True)]
 
-    def row(first: dict, zone_m2: float, class_m2, uncovered: float, overlap: float) -> dict:
-        figures = {f"class:{c}": a / UNITS[unit] for c, a in zip(summary.classes, class_m2)}
+    def row(first: dict, zone_m2: float, class_m2, uncovered_m2: float, overlap_m2: float) -> dict:
+        figures = {field: a / UNITS[unit] for field, a in zip(classes, class_m2)}
         return (
             first
-            | {"area": zone_m2 / UNITS[unit], "uncovered": uncovered / UNITS[unit]}
+            | {area: zone_m2 / UNITS[unit], uncovered: uncovered_m2 / UNITS[unit]}
             | figures
-            | {"overlap": overlap / UNITS[unit]}
+            | {overlap: overlap_m2 / UNITS[unit]}
         )
 
     rows = [

@@ -19,7 +19,7 @@ from geo.layers import read_layer
 from geo.measure import geodesic_area_m2, survey_area_m2
 from geo.overlay import OverlaySummary, overlay_areas, search_boxes
 from geo.reading import ReadOptions, boxes_in
-from tests.builders import LAYERS, feature, feature_collection, parcel_grid
+from tests.builders import LAYERS, PARCEL_CLASSES, feature, feature_collection, parcel_grid
 from tests.builders import OVERLAY_ZONES as ZONES
 
 GEOD = Geod(ellps="WGS84")
@@ -112,6 +112,17 @@ def test_the_table_is_a_zone_by_class_matrix(run, grid_files):
     header = lines[1].split()
     assert header[:3] == ["id", "name", "zone"] and header[-2:] == ["uncovered", "overlap"]
     assert [line.split()[0] for line in lines[3:]] == ["z1", "z2", "total"]
+
+
+def test_the_csv_says_the_unit_of_every_figure(run, grid_files, tmp_path):
+    """A CSV has no title to carry the unit: each figure's field names it, a table per unit."""
+    zones, parcels = grid_files
+    out = tmp_path / "classes.csv"
+    assert run("area", zones, "--overlay", parcels, "--by", "DLMC", "--units", "ha,mu", "-o", out).exit_code == 0
+    ha, mu = (table.splitlines() for table in out.read_text(encoding="utf-8-sig").split("\n\n"))
+    assert ha[0].split(",")[2] == "area_ha" and ha[0].endswith("uncovered_ha,overlap_ha")
+    assert f"class:{PARCEL_CLASSES[0]}_mu" in mu[0].split(",")
+    assert float(mu[1].split(",")[2]) == pytest.approx(float(ha[1].split(",")[2]) * 15, rel=1e-12)
 
 
 def test_overlay_needs_by_and_a_field_it_has(run, grid_files):
