@@ -178,7 +178,8 @@ def _label_of(property_id: Any, feature_id: Any, index: int) -> str:
 
 
 def _frame(records: list[dict], geoms: np.ndarray, labels: list[str]) -> gpd.GeoDataFrame:
-    properties = pd.DataFrame.from_records(records, index=range(len(records)))
+    # pandas 2.x cannot make a frame from no records with from_records.
+    properties = pd.DataFrame.from_records(records, index=range(len(records))) if records else pd.DataFrame()
     frame = gpd.GeoDataFrame(properties, geometry=gpd.GeoSeries(geoms))
     frame["_label"] = labels
     return frame

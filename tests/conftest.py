@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,35 @@ from click.testing import CliRunner
 from geo.cli import main
 
 
+@dataclass(frozen=True)
+class Result:
+    """What a command wrote, each stream on its own, whatever click's version captures."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        """Both streams, for a test that only asks whether a line was written."""
+        return self.stdout + self.stderr
+
+
+def separate_streams_runner() -> CliRunner:
+    """A runner keeping stderr apart: click 8.1 mixes it into stdout unless told not to, 8.2 never does."""
+    if "mix_stderr" in inspect.signature(CliRunner).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
+
+
 @pytest.fixture
 def run():
-    """Run ``geo ARGS...`` in-process; returns click's Result (exit_code, stdout, stderr)."""
-    runner = CliRunner()
+    """Run ``geo ARGS...`` in-process; returns a Result (exit_code, stdout, stderr, output)."""
+    runner = separate_streams_runner()
 
-    def invoke(*args: str):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    def invoke(*args: str) -> Result:
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
 
