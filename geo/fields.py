@@ -43,7 +43,6 @@ DECLARED_FIELDS = {
     "TBMJ": "m2",  # the land survey's parcel area, in m2
 }
 GROUP_FIELDS = ("cluster", "category", "行业", "产业", "所属行业", "HY", "类别", "DLMC", "industry")
-DECLARED_UNITS = tuple(UNITS)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,10 @@ AREA_METHODS = {"geodesic": geodesic_area_m2, "survey": survey_area_m2}
 WGS84_AXES = (6378137.0, 1 / 298.257223563)
 CGCS2000_AXES = (6378137.0, 1 / 298.257222101)
 LONG_EDGE_M = 10_000.0  # beyond this a geodesic is not close enough to a parabola in (lon, lat)
-NOISE_M2 = 1e-6  # the floating-point floor of a sum of edge integrals of about 1e13 m2 per radian
+# A polygon's area is a sum of edge integrals far larger than itself (about 1e13 m2 per radian of
+# longitude), which cancel; the sum's rounding is a few ulps of the terms' magnitudes. A bow-tie's
+# halves cancel to that noise, which is no area: below this share of the terms' absolute sum.
+ROUNDING_FLOOR = 64 * np.finfo(float).eps
 # Gauss-Legendre nodes and weights on [0, 1]. Two nodes integrate an edge spanning under 0.1° of
 # latitude to 1e-12 of its area, as four do (checked in the tests); longer edges take four,
 # exact to 1e-15 for a few km and to 4e-9 of the area for an edge across 25° of latitude.
@@ -87,9 +90,14 @@ def _ellipsoidal_area(geoms: np.ndarray, axes: tuple[float, float], geodesic_edg
     # Each polygon's area whatever way round it turns, its holes turned against it; a bow-tie's
     # two halves cancel to rounding noise, which is no area.
     part_m2 = np.abs(np.bincount(edge_part, weights=edge_integral, minlength=len(part_of)))
-    part_m2[part_m2 < NOISE_M2] = 0.0
+    part_m2[part_m2 < _noise_floor_m2(edge_part, edge_integral, len(part_of))] = 0.0
     areas[present] = np.bincount(part_of, weights=part_m2, minlength=len(geoms))[present]
     return areas, longest
+
+
+def _noise_floor_m2(edge_part: np.ndarray, edge_integral: np.ndarray, parts: int) -> np.ndarray:
+    """Each polygon's rounding floor: what its sum of edge integrals cannot tell from zero."""
+    return ROUNDING_FLOOR * np.bincount(edge_part, weights=np.abs(edge_integral), minlength=parts)
 
 
 def _edge_integrals(lon1, lat1, lon2, lat2, a: float, f: float, geodesic_edges: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -168,11 +176,6 @@ def _geodesic_bends(lon1, lat1, lon2, lat2, a: float, f: float) -> tuple[np.ndar
     bend_lon[long] = np.radians(mid_lon - (lon1[long] + lon2[long]) / 2)
     bend_lat[long] = np.radians(mid_lat - (lat1[long] + lat2[long]) / 2)
     return bend_lon, bend_lat, length
-
-
-def convert_area(area_m2: np.ndarray | float, unit: str) -> np.ndarray | float:
-    """An area in m2 expressed in ``unit`` (m2, km2, ha or mu)."""
-    return area_m2 / UNITS[unit]
 
 
 def geodesic_distance_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:

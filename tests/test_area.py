@@ -16,7 +16,7 @@ from pyproj import Geod, Transformer
 from geo.areas import summarise_areas
 from geo.areas_report import area_report
 from geo.layers import read_layer
-from geo.measure import CGCS2000_AXES, NOISE_M2, UNITS, convert_area, geodesic_area_m2, survey_area_m2
+from geo.measure import CGCS2000_AXES, ROUNDING_FLOOR, UNITS, geodesic_area_m2, survey_area_m2
 from geo.problems import InputError
 from geo.report import display_width
 from tests.builders import feature, feature_collection, polygon
@@ -100,7 +100,8 @@ def test_survey_edges_are_integrated_as_a_twenty_point_rule_does(span):
     truth = abs(slanted - strip(lat0) * np.radians(width))  # less the bottom edge's; the vertical edge has none
     triangle = shapely.Polygon([(lon0, lat0), (lon0 + width, lat0), (lon0 + width, lat0 + span)])
     got = survey_area_m2(np.array([triangle]))[0]
-    assert got == pytest.approx(truth, rel=5e-9 if span > 1 else 1e-12, abs=NOISE_M2)  # the sums' rounding floor
+    rounding = ROUNDING_FLOOR * 2 * strip(lat0 + span) * np.radians(width)  # of the terms' magnitudes
+    assert got == pytest.approx(truth, rel=5e-9 if span > 1 else 1e-12, abs=rounding)
 
 
 def test_clockwise_ring_measures_positive(run, write_layer):
@@ -140,9 +141,9 @@ def test_web_mercator_would_be_26_percent_too_large():
 
 
 def test_unit_conversions():
-    assert convert_area(1_000_000.0, "km2") == 1
-    assert convert_area(1_000_000.0, "ha") == pytest.approx(100)
-    assert convert_area(1_000_000.0, "mu") == pytest.approx(1500)
+    assert 1_000_000.0 / UNITS["km2"] == 1
+    assert 1_000_000.0 / UNITS["ha"] == pytest.approx(100)
+    assert 1_000_000.0 / UNITS["mu"] == pytest.approx(1500)
     assert UNITS["mu"] == pytest.approx(666.6667, rel=1e-6)
 
 

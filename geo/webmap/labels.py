@@ -110,5 +110,3 @@ LABELS = {
         "stats_file": "zone areas",
     },
 }
-
-LANGUAGES = tuple(LABELS)
