@@ -102,3 +102,41 @@ def open_page(
 
 
 MAP_JS = "Object.values(window).find(v => v instanceof L.Map)"
+
+# States the tests wait for, never a fixed time: a machine may be ten times slower than this one.
+STILL_JS = f"() => {{ const m = {MAP_JS}; return !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }}"
+TILES_SETTLED_JS = (
+    f"() => {{ let busy = false; {MAP_JS}.eachLayer(l => {{ if (l instanceof L.GridLayer && l.isLoading())"
+    " busy = true; }); return !busy; }"
+)
+# Whether a container point of the map is on the map itself, not under one of its controls.
+ON_MAP_JS = (
+    f"([x, y]) => {{ const m = {MAP_JS}, r = m.getContainer().getBoundingClientRect();"
+    " const e = document.elementFromPoint(r.left + x, r.top + y);"
+    " return !!e && m.getContainer().contains(e) && !e.closest('.leaflet-control-container, .leaflet-popup'); }"
+)
+
+
+def wait_until_still(page) -> None:
+    """Until the map neither pans nor zooms (a fly-to, a popup panned clear of the controls)."""
+    page.wait_for_function(STILL_JS)
+
+
+def wait_for_tiles(page) -> None:
+    """Until every tile layer has settled: each tile loaded or refused (the network is cut off)."""
+    page.wait_for_function(TILES_SETTLED_JS)
+
+
+def settled(page) -> None:
+    """Until the page is at rest: fonts loaded (they size the controls), map still, tiles settled."""
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    wait_until_still(page)
+    wait_for_tiles(page)
+
+
+def click_on_map(page, x: float, y: float) -> None:
+    """Click a container point of the map, after checking that the map, not a control, is there."""
+    assert page.evaluate(ON_MAP_JS, [x, y]), f"({x:.0f}, {y:.0f}) is under a control, not on the map"
+    corner = f"() => {{ const r = {MAP_JS}.getContainer().getBoundingClientRect(); return [r.left, r.top]; }}"
+    box = page.evaluate(corner)
+    page.mouse.click(box[0] + x, box[1] + y)

@@ -10,7 +10,7 @@ import pytest
 
 from geo import crs
 from geo.layers import read_layer
-from tests.browser import MAP_JS
+from tests.browser import MAP_JS, wait_for_tiles
 from tests.builders import LAYERS, build_default_map
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def test_gaode_is_the_default_and_tianditu_is_offered_with_a_key(page):
     assert base_labels(page) == ["高德地图", "高德卫星图", "天地图矢量", "天地图影像", "OpenStreetMap", "无底图"]
     checked = page.locator(".leaflet-control-layers-base input:checked + span").text_content().strip()
     assert checked == "高德地图"
-    page.wait_for_timeout(200)
+    wait_for_tiles(page)
     assert any("is.autonavi.com" in u for u in log.outside)
 
 
@@ -69,7 +69,7 @@ def test_gcj02_tiles_land_where_their_wgs84_ground_is(page, zoom):
     page, _ = page
     lat, lon = 26.86, 112.58
     page.evaluate(f"() => {{ {MAP_JS}.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")
-    page.wait_for_timeout(200)
+    wait_for_tiles(page)
     tiles = page.evaluate(TILE_CORNERS)
     assert len(tiles) >= 4
     metres_per_pixel = 156543.03 * math.cos(math.radians(lat)) / 2**zoom

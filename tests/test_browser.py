@@ -10,7 +10,7 @@ import pytest
 from geo.inputs import load_layers
 from geo.report import format_cell
 from geo.webmap import webpage
-from tests.browser import MAP_JS
+from tests.browser import MAP_JS, click_on_map, settled, wait_until_still
 from tests.builders import HOSTILE, build_default_map, hostile_layers
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def overlay_labels(page) -> list[str]:
 
 def test_page_loads_without_errors_and_makes_no_request_but_tiles(page):
     page, log = page
-    page.wait_for_timeout(300)
+    settled(page)  # every tile asked for and refused: the requests are all in
     assert log.errors == []
     assert [c for c in log.console if "Failed to load resource" not in c] == []
     assert all(TILE_HOSTS.match(u) for u in log.outside), log.outside
@@ -89,7 +89,7 @@ def test_zone_popup_shows_the_measured_area_geo_area_prints(page, run):
     x, y = page.evaluate(
         f"() => {{ const p = {MAP_JS}.latLngToContainerPoint([{inside.y}, {inside.x}]); return [p.x, p.y]; }}"
     )
-    page.mouse.click(x, y)
+    click_on_map(page, x, y)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     text = popup.inner_text()
@@ -117,15 +117,14 @@ def test_search_by_english_name_opens_the_feature(page):
     result = page.locator(".hz-results button").first
     assert "娃哈哈" in result.inner_text()
     result.click()
-    page.wait_for_timeout(1000)
-    assert "娃哈哈" in page.locator(".leaflet-popup-content").inner_text()
+    page.locator(".leaflet-popup-content", has_text="娃哈哈").wait_for()
 
 
 def test_search_by_chinese_name_opens_a_zone(page):
     page, _ = page
     page.locator(".hz-search input").fill("白沙洲")
     page.locator(".hz-results button", has_text="白沙洲工业园").click()
-    page.wait_for_timeout(1000)  # past the fly-to: the popup must still be open, and be this zone's
+    wait_until_still(page)  # past the move: the popup must still be open, and be this zone's
     popup = page.locator(".leaflet-popup-content")
     assert "白沙洲工业园" in popup.inner_text() and "64.00" in popup.inner_text()
 

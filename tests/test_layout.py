@@ -16,7 +16,7 @@ import pytest
 from geo.inputs import load_layers
 from geo.webmap import webpage
 from geo.webmap.content import stats_table
-from tests.browser import DESKTOP, MAP_JS, PHONE, PageLog, open_page
+from tests.browser import DESKTOP, MAP_JS, PHONE, PageLog, open_page, settled, wait_until_still
 from tests.builders import LONG, ROOT, build_default_map, long_name_layers
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,7 @@ def open_on(chromium):
     def opener(path, device: str):
         log = PageLog()
         page = open_page(chromium, path, log, device=DEVICES[device])
-        page.wait_for_timeout(200)
+        settled(page)
         pages.append(page)
         return page, log
 
@@ -107,7 +107,7 @@ def test_a_search_result_can_be_clicked_and_its_popup_is_clear_of_the_controls(o
     page.locator(".hz-results button").first.click()  # Playwright fails if anything covers it
     popup = page.locator(".leaflet-popup")
     popup.wait_for()
-    page.wait_for_timeout(300)
+    wait_until_still(page)  # panned clear of the controls
     box = page.evaluate(
         "() => { const map = document.querySelector('.leaflet-container').getBoundingClientRect();"
         " const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();"
@@ -131,7 +131,7 @@ def test_a_copied_address_reopens_the_same_view(open_on, maps, device):
         page.locator(".leaflet-control-layers-toggle").tap()
     page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").locator("input").check()
     page.locator(".leaflet-control-layers-overlays label", has_text="白沙洲工业园").locator("input").uncheck()
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => location.hash.includes('base=osm') && !location.hash.includes('baishazhou')")
     address = page.url
     assert "#map=14/26.86120/112.58340" in address and "base=osm" in address
 
@@ -191,9 +191,13 @@ def test_the_wheel_scrolls_a_long_layer_list_not_the_map(open_on, maps):
     )
     zoom = page.evaluate(f"() => {MAP_JS}.getZoom()")
     box = control.bounding_box()
+    page.evaluate(  # a wheel that reaches the map's container would zoom it
+        f"() => {{ window.wheels = 0; {MAP_JS}.getContainer().addEventListener('wheel', () => window.wheels++); }}"
+    )
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, 300)
-    page.wait_for_timeout(400)
+    page.wait_for_function("() => document.querySelector('.leaflet-control-layers').scrollTop > 0")
+    assert page.evaluate("() => window.wheels") == 0
     assert page.evaluate(f"() => {MAP_JS}.getZoom()") == zoom
     assert page.evaluate("() => document.querySelector('.leaflet-control-layers').scrollTop") > 0
 

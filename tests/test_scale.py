@@ -17,7 +17,7 @@ from geo.measure import geodesic_area_m2
 from geo.webmap import compose, webpage
 from geo.webmap.assets import static_text
 from geo.webmap.overlays import encode_columns
-from tests.browser import MAP_JS
+from tests.browser import MAP_JS, click_on_map
 from tests.builders import LAYERS, synthetic_enterprises
 
 
@@ -76,17 +76,33 @@ def test_simplification_is_for_display_only_and_keeps_shared_edges(tmp_path):
     assert shapely.get_num_coordinates(drawn).sum() < shapely.get_num_coordinates(original).sum()
 
 
-def on_discs(page, expression: str):
-    """A JavaScript ``expression`` of ``m``, the map, and ``discs``, every disc drawn, evaluated in the page."""
-    return page.evaluate(
+def _of_discs(expression: str) -> str:
+    """A JavaScript function of ``m``, the map, and ``discs``, every disc drawn, returning ``expression``."""
+    return (
         "() => { const m = " + MAP_JS + ", discs = []; m.eachLayer(l => { if (l instanceof L.Discs) "
         "l.getDiscs().forEach(d => discs.push(d)); }); return " + expression + "; }"
     )
 
 
+def on_discs(page, expression: str):
+    """``expression`` of the map ``m`` and the ``discs`` drawn, evaluated in the page."""
+    return page.evaluate(_of_discs(expression))
+
+
+def until_discs(page, condition: str) -> None:
+    """Wait until ``condition`` of the map ``m`` and the ``discs`` drawn holds (they are drawn at a frame)."""
+    page.wait_for_function(_of_discs(condition))
+
+
 DRAWN = "[discs.filter(d => d.clusterId !== undefined).length, discs.filter(d => d.clusterId === undefined).length]"
 REPRESENTED = "discs.reduce((n, d) => n + (d.count || 1), 0)"  # how many points the discs drawn stand for
 ON_SCREEN = "(d => { const p = m.latLngToContainerPoint(d.latlng); return [p.x, p.y]; })"  # a disc's pixel
+# A disc well inside the view whose centre is on the map, not under a control.
+CLEAR = (
+    "(d => { const p = m.latLngToContainerPoint(d.latlng), r = m.getContainer().getBoundingClientRect(),"
+    " e = document.elementFromPoint(r.left + p.x, r.top + p.y);"
+    " return m.getBounds().pad(-0.2).contains(d.latlng) && !!e && !e.closest('.leaflet-control-container'); })"
+)
 
 
 @pytest.mark.browser
@@ -99,33 +115,32 @@ def test_clustered_layer_in_the_browser(open_map, tmp_path, many):
     box = page.locator(".leaflet-control-layers-overlays label", has_text="生物制药").locator("input")
     shown = on_discs(page, REPRESENTED)
     box.uncheck()
-    page.wait_for_timeout(200)  # the groups left are clustered anew at the next frame
+    until_discs(page, f"{REPRESENTED} < {shown}")  # the groups left are clustered anew at the next frame
     strays = on_discs(page, "discs.filter(d => d.layer && !m.hasLayer(d.layer)).length")  # of a group that is off
-    assert strays == 0 and on_discs(page, REPRESENTED) < shown  # per-group toggles still work
+    assert strays == 0  # per-group toggles still work
     box.check()
+    until_discs(page, f"{REPRESENTED} === {shown}")
     zoom = page.evaluate(f"() => {MAP_JS}.getZoom()")
-    x, y = on_discs(
-        page, ON_SCREEN + "(discs.find(d => d.clusterId !== undefined && m.getBounds().pad(-0.2).contains(d.latlng)))"
-    )
-    page.mouse.click(x, y)  # a cluster's click zooms in until it comes apart
-    page.wait_for_timeout(400)
-    assert page.evaluate(f"() => {MAP_JS}.getZoom()") > zoom
+    x, y = on_discs(page, ON_SCREEN + f"(discs.find(d => d.clusterId !== undefined && {CLEAR}(d)))")
+    click_on_map(page, x, y)  # a cluster's click zooms in until it comes apart
+    page.wait_for_function(f"() => {MAP_JS}.getZoom() > {zoom}")
     page.locator(".hz-search input").fill("合成企业7号")
     page.locator(".hz-results button", has_text="合成企业7号").first.click()
-    assert "合成企业7号" in page.locator(".leaflet-popup-content").inner_text()
-    singles = on_discs(page, "discs.filter(d => d.layer).map(d => d.layer.title(d.row))")
-    assert "合成企业7号" in singles  # the point found is drawn by itself, not hidden in a cluster
+    page.locator(".leaflet-popup-content", has_text="合成企业7号").wait_for()  # after the zoom that was running
+    # The point found is drawn by itself, not hidden in a cluster, once the zoom to it is drawn.
+    until_discs(page, "discs.some(d => d.layer && d.layer.title(d.row) === '合成企业7号')")
     page.locator(".hz-switch input").check()  # every point instead of clusters
-    page.wait_for_timeout(300)
-    clusters, points = on_discs(page, DRAWN)
-    assert clusters == 0 and points >= len(json.loads(many.read_text(encoding="utf-8"))["features"])
-    x, y, title = on_discs(  # a single point's disc opens its card
+    every = len(json.loads(many.read_text(encoding="utf-8"))["features"])
+    until_discs(page, f"discs.length >= {every} && discs.every(d => d.clusterId === undefined)")
+    page.evaluate(f"() => {MAP_JS}.closePopup()")
+    x, y, title = on_discs(  # a single point's disc opens its card: the topmost where discs overlap
         page,
-        f"(d => (m.closePopup(), [...{ON_SCREEN}(d), d.layer.title(d.row)]))"
-        "(discs.find(d => m.getBounds().pad(-0.3).contains(d.latlng)))",
+        f"(d => {{ const p = {ON_SCREEN}(d); let top = null; m.eachLayer(l => {{ if (l instanceof L.Discs)"
+        " top = top || l.discAt(m.containerPointToLayerPoint(p)); }); return [...p, top.layer.title(top.row)]; })"
+        f"(discs.find(d => {CLEAR}(d)))",
     )
-    page.mouse.click(x, y)
-    page.wait_for_timeout(300)
+    click_on_map(page, x, y)
+    page.locator(".leaflet-popup-content").wait_for()
     assert page.locator(".leaflet-popup-content").inner_text().startswith(title)
     assert log.errors == []
 

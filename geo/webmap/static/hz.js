@@ -323,7 +323,8 @@
      * cluster (a point found by search is shown, not the cluster that hides it). */
     zoomShowing: function (layer, row, zoom) {
       if (!this._clustered) return zoom;
-      var x = layer._data.x[row], y = layer._data.y[row], near = [x - 1e-6, y - 1e-6, x + 1e-6, y + 1e-6];
+      // supercluster keeps positions as 32-bit floats (a few metres): a box of ±10 m finds the point
+      var x = layer._data.x[row], y = layer._data.y[row], near = [x - 1e-4, y - 1e-4, x + 1e-4, y + 1e-4];
       var last = this._index().options.maxZoom + 1;
       for (; zoom < last; zoom++) {
         var alone = this._index().getClusters(near, zoom).some(function (item) {
@@ -667,7 +668,9 @@
         button.addEventListener("click", function () {
           list.hidden = true;  // out of the way of the popup about to open
           if (!map.hasLayer(hit.layer)) map.addLayer(hit.layer);
-          hit.show(map);
+          // A zoom still animating would end on its own view, undoing the one shown here.
+          if (map._animatingZoom) map.once("zoomend", function () { hit.show(map); });
+          else hit.show(map);
           // Empty the list once this click is over: a button detached while its click is still
           // bubbling can no longer be traced to the control, so the map would take the click as
           // its own, close the popup just opened and open whatever lies under the pointer.
