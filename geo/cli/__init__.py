@@ -48,3 +48,6 @@ def main() -> None:
     and composed into one interactive map. With no layer given, every command
     works on the shipped example: 衡阳国家高新技术产业开发区.
     """
+    from geo import console
+
+    console.make_safe()

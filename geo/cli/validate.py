@@ -5,8 +5,9 @@ feature, coordinates in range (projected ones named, with the likely system),
 unique ids of string or number type, one family of geometry types. --kind
 also holds it to the Hengyang example's schema for that kind (its required
 properties and types); the shipped layers always are. Prints one line per
-problem naming the file and the feature (or table row); exits 0 when every
-layer is clean, 1 when it found errors (warnings and notes alone pass).
+problem on stderr, naming the file and the feature (or table row), and
+"FILE: ok" on stdout for each layer without errors; exits 0 when every layer is
+clean, 1 when it found errors (warnings and notes alone pass).
 With no LAYER, checks the shipped example.
 """
 
@@ -35,8 +36,9 @@ def command(layers: tuple[str, ...], kind: str | None, read_options) -> None:
     for target in targets:
         problems = check_layer(target, kind, read_options, strict=kind is not None)
         for problem in problems:
-            click.echo(str(problem), err=problem.is_error)
+            click.echo(str(problem), err=True)
         found_errors |= any(p.is_error for p in problems)
-        if not any(p.is_error or p.severity == "warning" for p in problems):
-            click.echo(f"{target}: ok")
+        if not any(p.is_error for p in problems):
+            warned = sum(p.severity == "warning" for p in problems)
+            click.echo(f"{target}: ok" + (f" ({warned} warning{'s' if warned > 1 else ''}, above)" if warned else ""))
     sys.exit(1 if found_errors else 0)
