@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 
@@ -57,3 +57,39 @@ def write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
         fh.flush()
         os.fsync(fh.fileno())
     return Path(target)
+
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd", ".xml")
+
+
+def refuse_overwriting_inputs(target: str | os.PathLike[str] | None, inputs: Iterable[str | None]) -> None:
+    """Raise UsageError, before anything is written, when ``target`` is one of the ``inputs``, a part
+    of an input Shapefile (its .dbf, .prj ...) or a file inside an input folder (a .gdb): the
+    atomic write would replace it for certain. The shipped example's files count as inputs always."""
+    from geo import paths
+    from geo.errors import UsageError
+
+    if target is None:
+        return
+    out = _comparable(Path(target))
+    shipped = [*paths.EXAMPLE_LAYERS.values(), paths.CLAIMS, paths.SOURCES, paths.VOCABULARY]
+    for given in [*filter(None, inputs), *shipped]:
+        source = _comparable(Path(given))
+        same = out == source or source in out.parents or _same_file(out, source)
+        if not same and source.suffix.lower() == ".shp":
+            same = out.parent == source.parent and out.stem == source.stem and out.suffix.lower() in SHAPEFILE_PARTS
+        if same:
+            raise UsageError(f"{target}: is the input {given} (or a part of it): write the output to another file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two existing paths are one file (a link, or a case-insensitive filesystem's other spelling)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _comparable(path: Path) -> Path:
+    """A path as the filesystem names it: resolved (../, links), and case-folded where case does not count."""
+    return Path(os.path.normcase(path.resolve()))

@@ -92,7 +92,10 @@ def command(
     from geo.areas_report import area_report, overlay_report
     from geo.inputs import load_layers
     from geo.layers import read_layer
+    from geo.output import refuse_overwriting_inputs
     from geo.overlay import overlay_areas, search_boxes
+
+    refuse_overwriting_inputs(out, [*layers, *count_layers, overlay])
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]

@@ -44,8 +44,10 @@ def command(
     from geo import paths
     from geo.audit import AGREES, RECORDED, audit, audit_report, concepts, load_claims
     from geo.inputs import load_layers
+    from geo.output import refuse_overwriting_inputs
     from geo.sources import load_sources
 
+    refuse_overwriting_inputs(out, [claims, zones, landmarks, history])
     layers = load_layers(zones=zones, landmarks=landmarks, options=read_options, history=history)
     options.show_warnings(*layers.all())
     if layers.zones is None:

@@ -87,9 +87,11 @@ def command(
 ) -> None:
     from geo import paths
     from geo.inputs import load_layers
+    from geo.output import refuse_overwriting_inputs
     from geo.webmap.compose import MapOptions
     from geo.webmap.webpage import build_map
 
+    refuse_overwriting_inputs(out or paths.DEFAULT_MAP, [zones, landmarks, enterprises, districts, history])
     at = read_options.at
     layers = load_layers(zones, landmarks, enterprises, districts, read_options.on_day(date.today()), history)
     options.show_warnings(*layers.all())

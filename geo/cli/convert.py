@@ -44,7 +44,9 @@ def command(source: str, target: str, from_system: str | None, to_system: str, r
 
     from geo.convert import convert_layer
     from geo.layers import read_layer
+    from geo.output import refuse_overwriting_inputs
 
+    refuse_overwriting_inputs(target, [source])
     if from_system is not None:
         read_options = replace(read_options, input_crs=((None, from_system),), input_option="--from")
     layer = read_layer(source, None, read_options)  # any layer converts, whatever its properties
