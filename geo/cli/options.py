@@ -32,6 +32,18 @@ def _input_systems(ctx: click.Context, param: click.Parameter, values: tuple[str
     return tuple(parsed)
 
 
+def _text_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An encoding's name as Python knows it (latin-1 as iso8859-1, which GDAL knows too)."""
+    if value is None:
+        return None
+    import codecs
+
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(f"{value!r} is not an encoding (GBK, GB18030, UTF-8, Big5 ...)") from None
+
+
 _READING_OPTIONS = [
     click.option(
         "--input-crs",
@@ -51,6 +63,7 @@ _READING_OPTIONS = [
     click.option(
         "--encoding",
         metavar="NAME",
+        callback=_text_encoding,
         help="Text encoding of Shapefile attributes (GBK, GB18030, UTF-8 ...) [default: the .cpg, "
         "else UTF-8 if it decodes, else GB18030].",
     ),
