@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,9 +31,20 @@ def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
     if target.suffix.lower() in GEOJSON_SUFFIXES and not to_system.startswith("EPSG:"):
         return write_geojson(frame, target, GEOGRAPHIC_DECIMALS)
     declared = to_system if to_system.startswith("EPSG:") else crs.WGS84
-    frame = frame.set_crs(declared, allow_override=True)
+    frame = _lists_as_json(frame).set_crs(declared, allow_override=True)
     driver = _driver(target)
     return write_with(target, lambda tmp: frame.to_file(tmp, engine="pyogrio", driver=driver, layer=target.stem))
+
+
+def _lists_as_json(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and objects (the example's industries) as JSON text: GPKG and KML have no list fields,
+    and pyogrio 0.10 wrote a list column's values into the next field."""
+    for column in frame.columns.drop(frame.geometry.name):
+        if frame[column].dtype == object and frame[column].map(lambda v: isinstance(v, (list, dict))).any():
+            frame[column] = frame[column].map(
+                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+            )
+    return frame
 
 
 def _driver(path: Path) -> str:
