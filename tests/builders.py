@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -259,3 +261,16 @@ OVERLAY_ZONES = gpd.GeoDataFrame(
     ],
     crs=4326,
 )
+
+
+def geo(folder: Path, *args: object, **env: str) -> subprocess.CompletedProcess:
+    """``geo ARGS`` run from ``folder`` in a fresh interpreter, as a user runs the installed tool;
+    ``env`` adds to its environment (PYTHONIOENCODING="gbk" for a Chinese Windows console)."""
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *map(str, args)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )

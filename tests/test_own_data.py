@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +19,7 @@ import shapely
 from geo.layers import read_layer
 from geo.reading import ReadOptions
 from tests import builders
-
-
-def geo(folder: Path, *args: object) -> subprocess.CompletedProcess:
-    """``geo ARGS`` run from ``folder`` in a fresh interpreter."""
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *map(str, args)], cwd=folder, capture_output=True, text=True, timeout=120
-    )
+from tests.builders import geo
 
 
 @pytest.fixture(scope="module")
