@@ -8,6 +8,15 @@ from dataclasses import dataclass
 from geo.errors import GeoError
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
+LONGEST_MESSAGE = 400  # characters: a message quoting a 50 MB string is no message
+
+
+def clipped(text: str, longest: int = LONGEST_MESSAGE) -> str:
+    """``text`` whole when short, else its start and end around a count of what was left out."""
+    if len(text) <= longest:
+        return text
+    keep = longest // 2
+    return f"{text[:keep]}…({len(text) - 2 * keep:,} characters)…{text[-keep:]}"
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,7 @@ class Problem:
             # A table's rows are named as such ("row 7"); a layer's features by id or "#index".
             where += f": {self.feature}" if self.feature.startswith("row ") else f": feature {self.feature}"
         prefix = "" if self.severity == ERROR else f"{self.severity}: "
-        return f"{where}: {prefix}{self.message}"
+        return f"{clipped(where)}: {prefix}{clipped(self.message)}"
 
     @property
     def is_error(self) -> bool:

@@ -228,5 +228,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _one_line(exc: BaseException) -> str:
+    from geo.problems import clipped
+
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return clipped(text[0]) if text else type(exc).__name__
