@@ -164,9 +164,26 @@ def _decode_clean(text: str) -> tuple[gpd.GeoDataFrame, str | None, list[Problem
         kind = type(geometry).__struct_config__.tag
         if coordinates_problem(geometry.coordinates, kind):
             return None
-        geoms[i] = shapely.geometry.shape({"type": kind, "coordinates": geometry.coordinates})
+        geoms[i] = _shape({"type": kind, "coordinates": geometry.coordinates})
     labels = [_label_of(r.get("id"), f.id, i) for i, (r, f) in enumerate(zip(records, features, strict=True))]
     return _frame(records, geoms, labels), system, []
+
+
+def _shape(geometry: dict) -> shapely.Geometry:
+    """A GeoJSON geometry as shapely's; positions that mix 2 and 3 numbers (a height on some)
+    are read in 2D, as every position is measured and drawn."""
+    try:
+        return shapely.geometry.shape(geometry)
+    except ValueError:
+        return shapely.geometry.shape(_in_2d(geometry))
+
+
+def _in_2d(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _in_2d(v) if k in ("coordinates", "geometries") else v for k, v in value.items()}
+    if value and all(type(v) in (int, float) for v in value):
+        return value[:2]
+    return [_in_2d(v) for v in value]
 
 
 def _label_of(property_id: Any, feature_id: Any, index: int) -> str:
@@ -211,7 +228,7 @@ def _features_frame(features: list[Any], name: str) -> tuple[gpd.GeoDataFrame, l
             point_rows.append(index)
             point_xy.append(geometry["coordinates"][:2])
         elif geometry is not None:
-            geometries[index] = shapely.geometry.shape(geometry)
+            geometries[index] = _shape(geometry)
     geoms = np.array(geometries, dtype=object)
     if point_rows:
         geoms[np.array(point_rows)] = shapely.points(np.array(point_xy, dtype=float))

@@ -28,6 +28,9 @@ def root_features(document: Any) -> tuple[list[Any], str | None]:
     if not isinstance(document, dict):
         return [], f"expected a GeoJSON object, found a JSON {type(document).__name__}"
     kind = document.get("type")
+    if not isinstance(kind, str):
+        found = "no 'type' member" if kind is None else f"'type' is {short(kind)}, not a name"
+        return [], f"{found}; expected GeoJSON (a FeatureCollection, a Feature or a geometry)"
     if kind == "FeatureCollection":
         if not isinstance(document.get("features"), list):
             return [], "FeatureCollection has no 'features' list"
@@ -36,8 +39,6 @@ def root_features(document: Any) -> tuple[list[Any], str | None]:
         return [document], None
     if kind in _COORDINATE_DEPTH or kind == "GeometryCollection":
         return [{"type": "Feature", "properties": None, "geometry": document}], None
-    if not isinstance(kind, str):
-        return [], "no 'type' member; expected GeoJSON (a FeatureCollection, a Feature or a geometry)"
     proper = _GEOJSON_TYPES.get(kind.lower())
     if proper:
         return [], f"type is {kind!r}; GeoJSON types are case-sensitive: write {proper!r}"
@@ -69,6 +70,8 @@ def _geometry_problem(geometry: Any) -> str | None:
     if not isinstance(geometry, dict):
         return "'geometry' must be an object or null"
     kind = geometry.get("type")
+    if not isinstance(kind, str):
+        return f"geometry 'type' is {short(kind)}, not a geometry type"
     if kind == "GeometryCollection":
         members = geometry.get("geometries")
         if not isinstance(members, list):
