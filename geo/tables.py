@@ -50,13 +50,13 @@ def read_table(
         frame, problems = _read_rows(path)
     except (OSError, ValueError) as exc:  # a codec error is a ValueError
         return None, [Problem(name, f"cannot be read as a table: {str(exc).splitlines()[0]}")]
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns, renamed = _unique_names([str(c).strip() for c in frame.columns])
+    problems += [Problem(name, message, severity=WARNING) for message in renamed]
     columns, problem = _coordinate_columns(list(frame.columns), lon_field, lat_field)
     if problem:
         return None, [*problems, Problem(name, problem)]
     lon_name, lat_name = columns
-    lon = pd.to_numeric(frame[lon_name], errors="coerce").to_numpy(dtype=float)
-    lat = pd.to_numeric(frame[lat_name], errors="coerce").to_numpy(dtype=float)
+    lon, lat = _numbers(frame[lon_name]), _numbers(frame[lat_name])
     bad = ~np.isfinite(lon) | ~np.isfinite(lat)
     if (lon_field, lat_field) == (None, None):
         problems.append(
@@ -123,7 +123,29 @@ def _coordinate_columns(
     )
 
 
+def _unique_names(names: list[str]) -> tuple[list[str], list[str]]:
+    """Column names made unique (a header written twice: the second read as 经度 (2)), and what was renamed."""
+    seen: dict[str, int] = {}
+    unique, renamed = [], []
+    for number, name in enumerate(names, start=1):
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            new = f"{name} ({seen[name]})"
+            renamed.append(f"column {number} repeats the header {name!r}: read as {new!r}")
+            name = new
+        unique.append(name)
+    return unique, renamed
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column's values as numbers; NaN where a cell holds none (text, or TRUE/FALSE, which is no coordinate)."""
+    values = pd.to_numeric(column.where(~column.map(lambda v: isinstance(v, bool))), errors="coerce")
+    return values.to_numpy(dtype=float)
+
+
 def _bad_value(value: object, column: str) -> str | None:
+    if isinstance(value, bool):
+        return f"{column} is {str(value).upper()}, not a number"
     if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
         return f"{column} is empty"
     try:
