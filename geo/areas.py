@@ -18,7 +18,7 @@ from geo.errors import UsageError
 from geo.fields import guess_unit
 from geo.layers import Layer
 from geo.measure import AREA_METHODS, UNIT_LABELS, UNITS
-from geo.problems import NOTE, InputError, Problem
+from geo.problems import NOTE, WARNING, InputError, Problem
 
 
 @dataclass
@@ -66,13 +66,19 @@ def declared_areas(layer: Layer, area_m2: np.ndarray) -> tuple[pd.Series | None,
     field_name = layer.roles.declared
     if field_name is None:
         return None, None, []
-    values = pd.to_numeric(layer.frame[field_name], errors="coerce")
-    unit, notes = layer.roles.declared_unit, []
+    values, notes = _finite_figures(layer, field_name)
+    unit = layer.roles.declared_unit
     if unit is None:
         guess = guess_unit(values.to_numpy(dtype=float), area_m2)
         if guess is None:
-            return None, None, []
+            return None, None, notes
         unit, gap = guess
+        if gap > MATCHES_NO_UNIT_PCT:
+            message = (
+                f"{field_name} matches the measured areas in no unit of area (m², ha, 亩, km²: the median gap is "
+                f"{gap:.2g}% at best): not compared; --declared-unit compares it in one"
+            )
+            return None, None, [*notes, Problem(str(layer.path), message, severity=WARNING)]
         notes.append(
             Problem(
                 str(layer.path),
@@ -81,7 +87,48 @@ def declared_areas(layer: Layer, area_m2: np.ndarray) -> tuple[pd.Series | None,
                 severity=NOTE,
             )
         )
-    return values * UNITS[unit], unit, notes
+    declared_m2 = values * UNITS[unit]
+    beyond = declared_m2 > EARTH_SURFACE_M2
+    if beyond.any():
+        message = (
+            f"{field_name} of {_named(layer, beyond)} is more than the Earth's surface in {UNIT_LABELS[unit]}: "
+            "not compared"
+        )
+        notes.append(Problem(str(layer.path), message, severity=WARNING))
+    return declared_m2.where(~beyond), unit, notes
+
+
+MATCHES_NO_UNIT_PCT = 100.0  # a unit is a match within a factor of 2; the units differ by 15 and more
+EARTH_SURFACE_M2 = 5.1e14  # a declared area beyond it is a garbled figure, not an area
+
+
+def _finite_figures(layer: Layer, field_name: str) -> tuple[pd.Series, list[Problem]]:
+    """A declared-area field as numbers, NaN where a figure is missing; a warning naming the
+    features whose figure is there but no finite number (text, 1e999, a 400-digit integer)."""
+    column = layer.frame[field_name]
+    try:
+        values = pd.to_numeric(column, errors="coerce").astype(float)
+    except (OverflowError, TypeError):  # integers beyond any float
+        values = pd.to_numeric(column.map(_as_float), errors="coerce").astype(float)
+    bad = column.notna() & ~np.isfinite(values)
+    values = values.where(np.isfinite(values))
+    if not bad.any():
+        return values, []
+    message = f"{field_name} of {_named(layer, bad)} is no finite number: not compared"
+    return values, [Problem(str(layer.path), message, severity=WARNING)]
+
+
+def _named(layer: Layer, which: pd.Series) -> str:
+    """``3 feature(s) (z1, z7, #9)``: how many, and the first few by name."""
+    names = ", ".join(layer.labels[which].astype(str).head(5)) + (" ..." if which.sum() > 5 else "")
+    return f"{int(which.sum())} feature(s) ({names})"
+
+
+def _as_float(value: object) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        return float("nan")
 
 
 def summarise_areas(
@@ -144,7 +191,7 @@ def _finish(rows: pd.DataFrame, counted: list[str], declared_unit: str | None) -
         declared = rows["declared_m2"]
         rows["declared_area_km2"] = declared / UNITS["km2"]
         rows["declared"] = declared / UNITS[declared_unit]
-        rows["difference_pct"] = (rows["area_m2"] - declared) / declared * 100
+        rows["difference_pct"] = ((rows["area_m2"] - declared) / declared * 100).where(declared > 0)
         total_declared = float(declared.sum()) if declared.notna().all() else None
         total["declared_m2"] = total_declared
         total["declared_area_km2"] = None if total_declared is None else total_declared / UNITS["km2"]

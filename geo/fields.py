@@ -131,9 +131,10 @@ def guess_unit(declared: np.ndarray, measured_m2: np.ndarray) -> tuple[str, floa
     usable = np.isfinite(declared) & (declared > 0) & np.isfinite(measured_m2) & (measured_m2 > 0)
     if not usable.any():
         return None
+    log_ratio = np.log(declared[usable]) - np.log(measured_m2[usable])  # no overflow, whatever the figures
     best = None
     for unit, factor in UNITS.items():
-        log_gap = np.median(np.abs(np.log(declared[usable] * factor / measured_m2[usable])))
+        log_gap = np.median(np.abs(log_ratio + np.log(factor)))
         if best is None or log_gap < best[1]:
             best = (unit, log_gap)
     unit, log_gap = best
