@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import io
 import sys
+import warnings
 
 ERRORS = "geo-plain"
 PLAIN = {
@@ -42,7 +43,13 @@ codecs.register_error(ERRORS, _plain)
 
 
 def make_safe(*streams: object) -> None:
-    """Let each text stream write what its encoding cannot carry in plain form, never failing."""
+    """Let each text stream write what its encoding cannot carry in plain form, never failing; a
+    library's warning (GDAL's, numpy's) is one line, as the tool's own are, not a source line."""
     for stream in streams or (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=ERRORS)
+    warnings.formatwarning = _one_line
+
+
+def _one_line(message, category, filename, lineno, line=None) -> str:
+    return f"warning: {str(message).strip().splitlines()[0] if str(message).strip() else category.__name__}\n"

@@ -313,6 +313,10 @@ def _read_with_pyogrio(path: Path, options: ReadOptions) -> tuple[gpd.GeoDataFra
     if not isinstance(frame, gpd.GeoDataFrame):
         return None, None, [Problem(str(path), "has no geometry column")]
     frame["_label"] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
+    prj = sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
+    if frame.crs is None and prj is not None and prj.stat().st_size:
+        message = "its .prj names no coordinate system GDAL knows: read as if it had none (--input-crs gives one)"
+        problems.append(Problem(str(path), message, severity=WARNING))
     return frame.reset_index(drop=True), own_system(frame.crs), problems
 
 

@@ -19,22 +19,30 @@ from pathlib import Path
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent)
+    with _naming(target, "its folder cannot take a new file"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         if tmp.stat().st_size == 0:
             raise OSError(f"{target}: refusing to replace it with an empty file")
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        with _naming(target, "it cannot be replaced (read-only, or open in another program such as Excel?)"):
+            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+            os.replace(tmp, target)
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def _naming(target: Path, why: str) -> Iterator[None]:
+    """An OSError told as the target's, not the temporary file's: what the user asked to write."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(f"{target}: cannot write: {why} ({exc.strerror or exc})") from None
 
 
 def write_text(target: str | os.PathLike[str], text: str) -> Path:
