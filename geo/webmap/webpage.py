@@ -37,8 +37,7 @@ def render_map(figure: Figure, cdn: bool = False) -> str:
 def build_map(out: str | Path, layers: LayerSet, options: MapOptions | None = None, cdn: bool = False) -> Path:
     """Compose, render and write the map atomically; return its path. A layer with no feature (an
     empty file, or no version on the day chosen) is refused: the map would have nothing to show of it."""
-    empty = [Problem(str(layer.path), "has no features to draw")
-             for layer in layers.all() if len(layer.frame) == 0]
+    empty = [Problem(str(layer.path), "has no features to draw") for layer in layers.all() if len(layer.frame) == 0]
     if empty:
         raise InputError(empty)
     with collector_paused():
