@@ -18,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo.crs import transform_geometries
-from geo.layers import write_geojson
+from geo.io.geojson import write_geojson
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "layers" / "districts.geojson"

@@ -24,7 +24,7 @@ sys.path.insert(0, str(DATA))
 
 from derive_layers import LAYERS, _rectangle, draw_part  # noqa: E402
 
-from geo.layers import write_geojson  # noqa: E402
+from geo.io.geojson import write_geojson  # noqa: E402
 
 FIELDS = ("id", "name_zh", "name_en", "status", "valid_from", "valid_to", "date_basis", "declared_area_ha", "sources")
 

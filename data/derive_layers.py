@@ -24,7 +24,8 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from geo.layers import read_layer, write_geojson
+from geo.io.geojson import write_geojson
+from geo.layers import read_layer
 from geo.measure import geodesic_area_m2
 
 DATA = Path(__file__).resolve().parent

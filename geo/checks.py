@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.geojson_rules import short
+from geo.io.geojson_rules import short
 from geo.problems import ERROR, WARNING, Problem
 from geo.schema import Kind
 from geo.threads import in_slices

@@ -9,7 +9,8 @@ import geopandas as gpd
 
 from geo import crs
 from geo.errors import UsageError
-from geo.layers import GEOJSON_SUFFIXES, Layer, write_geojson
+from geo.io.geojson import GEOJSON_SUFFIXES, write_geojson
+from geo.layers import Layer
 from geo.output import write_with
 
 # 1e-9 degree is 0.1 mm on the ground: a surveyed file survives a round trip to the millimetre.

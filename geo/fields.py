@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from geo import timeline
 from geo.measure import UNITS
 from geo.problems import NOTE, WARNING, Problem
 
@@ -139,3 +141,22 @@ def guess_unit(declared: np.ndarray, measured_m2: np.ndarray) -> tuple[str, floa
             best = (unit, log_gap)
     unit, log_gap = best
     return unit, float(np.expm1(log_gap) * 100)
+
+
+def fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Of a layer's fields, those wanted and its version dates, each with the name it is read as;
+    a field named in other case (dlmc for DLMC: a DBF's names are not case-sensitive elsewhere) is
+    read, and said so; an error for each wanted one it lacks."""
+    fields = [f for f in fields if f not in ("geometry", "_label")]
+    keep = {f: f for f in fields if f in wanted or f in (timeline.VALID_FROM, timeline.VALID_TO)}
+    problems = []
+    for name in wanted:
+        if name in fields:
+            continue
+        same = [f for f in fields if f.casefold() == name.casefold()]
+        if len(same) == 1:
+            keep[same[0]] = name
+            problems.append(Problem(str(path), f"has no field {name!r}: read {same[0]!r}", severity=NOTE))
+        else:
+            problems.append(Problem(str(path), f"no field {name!r}; it has: {', '.join(fields) or 'no fields'}"))
+    return keep, problems

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import geojson as geojson_module
+from geo.io import geojson as geojson_module
 from geo.layers import check_layer
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

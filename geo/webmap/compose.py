@@ -20,7 +20,8 @@ from folium.map import FitBounds
 
 from geo.areas import AreaSummary
 from geo.inputs import LayerSet
-from geo.layers import Layer, to_feature_collection
+from geo.io.geojson import to_feature_collection
+from geo.layers import Layer
 from geo.webmap.assets import Runtime
 from geo.webmap.basemaps import BaseLayer, base_maps
 from geo.webmap.cards import Card, ColumnCard, district_cards, history_cards, zone_cards

@@ -1,6 +1,6 @@
 """What is wrong with a parsed GeoJSON document, a feature or a geometry, in words.
 
-The strict walk of ``geo.geojson`` asks these for every feature of a file that
+The strict walk of ``geo.io.geojson`` asks these for every feature of a file that
 msgspec refused, so that each problem is named with where it is. Exact type
 tests throughout: ``json.loads`` gives only int, float, str, bool, None, list and dict.
 """

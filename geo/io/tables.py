@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.encoding import GB18030, decode_text
+from geo.io.encoding import GB18030, decode_text
 from geo.problems import NOTE, WARNING, Problem
 
 CSV_SUFFIXES = (".csv", ".txt")

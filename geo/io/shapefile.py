@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from geo.encoding import sidecar
+from geo.io.encoding import sidecar
 
 HEADER_BYTES = 100  # of a .shp and a .shx
 SHX_RECORD_BYTES = 8

@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.geojson_rules import coordinates_problem, feature_parts, root_features
+from geo.io.geojson_rules import coordinates_problem, feature_parts, root_features
 from geo.problems import Problem
 
+GEOJSON_SUFFIXES = (".geojson", ".json")
 MAX_GEOJSON_BYTES = 1 << 30
 
 
@@ -233,3 +234,39 @@ def _features_frame(features: list[Any], name: str) -> tuple[gpd.GeoDataFrame, l
     if point_rows:
         geoms[np.array(point_rows)] = shapely.points(np.array(point_xy, dtype=float))
     return _frame(records, geoms, labels), problems
+
+
+# -- writing ------------------------------------------------------------------------
+
+COORDINATE_DECIMALS = 6  # about 0.1 m: far below any accuracy_m of the example
+
+
+def to_feature_collection(frame: gpd.GeoDataFrame, decimals: int = COORDINATE_DECIMALS) -> dict:
+    """A GeoJSON FeatureCollection of a WGS84 frame, coordinates rounded."""
+    geoms = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, decimals))
+    props = frame.drop(columns=[frame.geometry.name, "_label"], errors="ignore")
+    # A frame with no columns gives no records at all on pandas 2.x: one empty record per feature.
+    if len(props.columns):
+        records = props.astype(object).where(props.notna(), None).to_dict("records")
+    else:
+        records = [{} for _ in range(len(frame))]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": record, "geometry": json.loads(shapely.to_geojson(geom))}
+            for record, geom in zip(records, geoms)
+        ],
+    }
+
+
+def dumps_feature_collection(collection: dict) -> str:
+    """GeoJSON text with one feature a line: small diffs, readable reviews."""
+    lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"])
+    return '{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n"
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, decimals: int = COORDINATE_DECIMALS) -> Path:
+    """Write a frame as RFC 7946 GeoJSON, atomically, coordinates rounded to ``decimals``."""
+    from geo.output import write_text
+
+    return write_text(path, dumps_feature_collection(to_feature_collection(frame, decimals)))

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from geo.problems import WARNING, Problem
 
 UTF8, GB18030 = "UTF-8", "GB18030"
 _DBF_TEXT_TYPES = b"CM"  # character and memo fields; the others are ASCII digits or binary
@@ -109,3 +112,32 @@ def _as_gbk(text: str) -> str | None:
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
     return fixed if _CJK.search(fixed) and not _CJK.search(text) else None
+
+
+MISDECODED_SAMPLE = 10_000
+
+
+def misdecoded_columns(frame: pd.DataFrame, path: Path) -> list[Problem]:
+    """A warning for each text column (or the field names) that looks like GBK read as Latin-1."""
+    found = []
+    texts = {"field names": [c for c in frame.columns if isinstance(c, str)]}
+    for column in frame.columns:
+        if column not in ("_label", frame.geometry.name) and not pd.api.types.is_numeric_dtype(frame[column]):
+            try:
+                # Mis-decoding spoils a whole column: its first rows tell (a million ids need not be read).
+                texts[f"field {column}"] = pd.unique(frame[column].iloc[:MISDECODED_SAMPLE].dropna().to_numpy())
+            except TypeError:  # lists (the example's industries) cannot be hashed; their texts are ours
+                continue
+    for what, values in texts.items():
+        wrong = misdecoded(values)
+        if wrong:
+            count, example, fixed = wrong
+            found.append(
+                Problem(
+                    str(path),
+                    f"{what}: {count} text(s) look wrongly decoded ({example!r} reads {fixed!r} in GBK); "
+                    "give --encoding GBK",
+                    severity=WARNING,
+                )
+            )
+    return found

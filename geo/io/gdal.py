@@ -1,0 +1,152 @@
+"""Every format GDAL reads, through pyogrio: Shapefile, GeoPackage, File Geodatabase, KML/KMZ, DXF.
+
+Read in bulk through Arrow where pyarrow is installed; a Shapefile's text encoding worked out
+when it declares none (``encoding``) and its parts checked to agree (``shapefile``); of a file
+with a spatial index, only the features near the zones when asked.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo.fields import fields_to_read
+from geo.io import shapefile
+from geo.io.encoding import GB18030, shapefile_encoding, sidecar
+from geo.problems import NOTE, WARNING, Problem, errors
+from geo.reading import ReadOptions, boxes_in, choose_system, own_system
+
+_HAS_ARROW = importlib.util.find_spec("pyarrow") is not None
+
+
+def _read_dataframe(
+    path: Path,
+    encoding: str | None,
+    columns: list[str] | None = None,
+    boxes: np.ndarray | None = None,
+    limit: int | None = None,
+) -> gpd.GeoDataFrame:
+    """The file's features indexed by their FIDs (the first ``limit`` of them); with ``boxes``,
+    only those whose box meets one of them, each read through the file's spatial index, once."""
+    if boxes is None:
+        return _read_in_bulk(path, encoding, columns, limit=limit)
+    parts = pd.concat([_read_in_bulk(path, encoding, columns, tuple(box), limit) for box in boxes])
+    return parts[~parts.index.duplicated()].sort_index()
+
+
+def _read_in_bulk(
+    path: Path,
+    encoding: str | None,
+    columns: list[str] | None,
+    bbox: tuple[float, ...] | None = None,
+    limit: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Read through Arrow where pyarrow is installed (a quarter faster on 250,000 parcels).
+    Arrow reports text that is not in the declared encoding as an ArrowException; read again
+    without it, that is a UnicodeDecodeError saying which encoding failed."""
+    import pyogrio
+
+    read = dict(encoding=encoding, columns=columns, bbox=bbox, fid_as_index=True, max_features=limit)
+    if _HAS_ARROW:
+        from pyarrow import ArrowException
+
+        try:
+            frame = pyogrio.read_dataframe(path, use_arrow=True, **read)
+            for column in frame.columns:  # Arrow decodes text lazily: decode it now, while it can be caught
+                if column != frame.geometry.name and not pd.api.types.is_numeric_dtype(frame[column]):
+                    frame[column] = frame[column].astype(object)
+            return frame
+        except ArrowException:
+            pass
+    return pyogrio.read_dataframe(path, **read)
+
+
+def read_with_pyogrio(path: Path, options: ReadOptions) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+    """The file's features (only the fields ``options.columns`` asks for, when it asks; only those
+    near ``options.near`` where the file has a spatial index), its own system, and what was
+    guessed or went wrong. A feature is named by its FID, as a GIS shows it."""
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    problems, limit = _shapefile_parts(path, options.repair) if path.suffix.lower() == ".shp" else ([], None)
+    if errors(problems):
+        return None, None, problems
+    encoding = options.encoding
+    if encoding is None and path.suffix.lower() == ".shp":
+        encoding = shapefile_encoding(path)
+        if encoding == GB18030:
+            problems.append(
+                Problem(
+                    str(path),
+                    "declares no encoding (no .cpg) and its text is not UTF-8: read as GB18030 (GBK); "
+                    "--encoding chooses another",
+                    severity=NOTE,
+                )
+            )
+    try:
+        info = pyogrio.read_info(path, encoding=encoding)
+        if options.columns is not None:
+            keep, found = fields_to_read(list(info["fields"]), options.columns, path)
+            if errors(found):
+                return None, None, found
+        columns = None if options.columns is None else list(keep)
+        frame = _read_dataframe(path, encoding, columns, _near_boxes(path, info, options), limit)
+    except UnicodeDecodeError as exc:
+        message = f"text is not in {_encoding_source(path, options.encoding)} ({exc.encoding}): "
+        return None, None, [Problem(str(path), message + "give --encoding GBK (or the encoding it was written in)")]
+    except (DataSourceError, DataLayerError, shapely.errors.GEOSException, OSError, ValueError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, None, [Problem(str(path), f"cannot be read: {message}")]
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return None, None, [Problem(str(path), "has no geometry column")]
+    frame["_label"] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
+    prj = sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
+    if frame.crs is None and prj is not None and prj.stat().st_size:
+        message = "its .prj names no coordinate system GDAL knows: read as if it had none (--input-crs gives one)"
+        problems.append(Problem(str(path), message, severity=WARNING))
+    return frame.reset_index(drop=True), own_system(frame.crs), problems
+
+
+def _encoding_source(path: Path, given: str | None) -> str:
+    """Where the encoding a file failed to decode in came from, as a user would say it."""
+    if given is not None:
+        return "the encoding --encoding asks for"
+    if path.suffix.lower() != ".shp":
+        return "the encoding the file declares"
+    if sidecar(path, ".cpg") is not None:
+        return "the encoding its .cpg declares"
+    return "the encoding its .dbf declares (no .cpg)"
+
+
+def _shapefile_parts(path: Path, repair: bool) -> tuple[list[Problem], int | None]:
+    """An error when a Shapefile's parts disagree on its record count (GDAL would silently read the
+    shortest); with ``repair``, a warning and the count to read."""
+    counts = shapefile.record_counts(path)
+    disagree = shapefile.disagreement(counts)
+    if disagree is None:
+        return [], None
+    shortest = min(counts.values())
+    if repair:
+        message = f"its parts disagree on the number of records ({disagree}): read the first {shortest} (--repair)"
+        return [Problem(str(path), message, severity=WARNING)], shortest
+    message = (
+        f"its parts disagree on the number of records ({disagree}), so features would be lost: "
+        f"export it again, or give --repair to read the first {shortest}"
+    )
+    return [Problem(str(path), message)], None
+
+
+def _near_boxes(path: Path, info: dict, options: ReadOptions) -> np.ndarray | None:
+    """``options.near`` as boxes of the system the file will be read in, where the file has a
+    spatial index (a GeoPackage, a Shapefile with .qix, a File Geodatabase); else None."""
+    if not options.near or not info["capabilities"].get("fast_spatial_filter"):
+        return None
+    own = own_system(CRS.from_user_input(info["crs"])) if info["crs"] else None
+    system, _ = choose_system(path, own, "", options)  # what it says is said when the file is read
+    return boxes_in(np.array(options.near, dtype=float), system)
