@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo import checks, timeline
 from geo.fields import Roles, fields_to_read, find_roles
+from geo.io.datasets import split_source
 from geo.io.encoding import misdecoded_columns
 from geo.io.gdal import read_with_pyogrio
 from geo.io.geojson import GEOJSON_SUFFIXES, read_geojson
@@ -116,10 +117,15 @@ def load_layer(
     """Read a layer and check it; the layer is None when it could not be read.
 
     With ``options.repair``, invalid polygons are fixed with shapely's
-    make_valid and each fix is reported as a warning with the area before and after.
+    make_valid and each fix is reported as a warning with the area before and after. ``path``
+    may name one layer of a file that holds several, as QGIS does: ``FILE|layername=NAME``.
     """
+    file, layer = split_source(path)
+    options = options or ReadOptions()
+    if layer is not None:
+        options = replace(options, layer=layer)
     with collector_paused():
-        return _load(Path(path), kind, options or ReadOptions(), strict, unique_ids, checked)
+        return _load(file, kind, options, strict, unique_ids, checked)
 
 
 def check_features(layer: Layer, rows: np.ndarray, repair: bool = False) -> list[Problem]:
@@ -151,7 +157,7 @@ def _load(
         frame, problems = read_table(path, options.lon_field, options.lat_field, options.skip_bad_rows)
         own, where = None, ""
     else:
-        frame, own, problems = read_with_pyogrio(path, options)
+        frame, own, problems = read_with_pyogrio(path, options, role.geometry_types if role else options.wants)
         where = "its .prj" if path.suffix.lower() == ".shp" else "the file"
     if frame is None or (is_table(path) and errors(problems)):
         return None, problems

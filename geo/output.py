@@ -76,13 +76,14 @@ def refuse_overwriting_inputs(target: str | os.PathLike[str] | None, inputs: Ite
     atomic write would replace it for certain. The shipped example's files count as inputs always."""
     from geo import paths
     from geo.errors import UsageError
+    from geo.io.datasets import split_source
 
     if target is None:
         return
     out = _comparable(Path(target))
     shipped = [*paths.EXAMPLE_LAYERS.values(), paths.CLAIMS, paths.SOURCES, paths.VOCABULARY]
     for given in [*filter(None, inputs), *shipped]:
-        source = _comparable(Path(given))
+        source = _comparable(split_source(given)[0])
         same = out == source or source in out.parents or _same_file(out, source)
         if not same and source.suffix.lower() == ".shp":
             same = out.parent == source.parent and out.stem == source.stem and out.suffix.lower() in SHAPEFILE_PARTS

@@ -42,6 +42,10 @@ class ReadOptions:
     # features whose box meets one of them
     near: tuple[tuple[float, float, float, float], ...] = ()
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
+    layer: str | None = None  # of a file with several layers, this one (FILE|layername=NAME)
+    # The geometry types the command needs where no kind says (area: polygons; --count: points): of a
+    # file with several layers and none named, the layers that hold only these are read
+    wants: tuple[str, ...] | None = None
 
     def on_day(self, default: date) -> ReadOptions:
         """These options choosing versions valid on ``at``, or on ``default`` when none was given."""

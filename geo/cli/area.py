@@ -94,6 +94,7 @@ def command(
     from geo.layers import read_layer
     from geo.output import refuse_overwriting_inputs
     from geo.overlay import overlay_areas, search_boxes
+    from geo.schema import POINT, POLYGONAL
 
     refuse_overwriting_inputs(out, [*layers, *count_layers, overlay])
 
@@ -107,8 +108,8 @@ def command(
         raise click.UsageError("--count counts points inside a polygon LAYER: give one")
     read_options = read_options.on_day(date.today())  # versions that stood side by side
     if layers:
-        polygons = [read_layer(path, None, read_options) for path in layers]
-        points = [read_layer(path, None, read_options) for path in count_layers]
+        polygons = [read_layer(path, None, replace(read_options, wants=POLYGONAL)) for path in layers]
+        points = [read_layer(path, None, replace(read_options, wants=POINT)) for path in count_layers]
     else:
         example = load_layers()
         polygons, points = [example.zones], example.points()
@@ -120,7 +121,8 @@ def command(
             found = _on_dask(polygons, overlay, by, method, workers, scheduler)
         else:
             near = search_boxes(polygons, method)
-            classes = read_layer(overlay, None, replace(read_options, columns=(by,), near=near), checked=False)
+            reading = replace(read_options, columns=(by,), near=near, wants=POLYGONAL)
+            classes = read_layer(overlay, None, reading, checked=False)
             options.show_warnings(classes)
             found = [
                 (paths.display(z.path), overlay_areas(z, classes, by, method, read_options.repair)) for z in polygons

@@ -18,6 +18,7 @@ from pyproj import CRS
 
 from geo.fields import fields_to_read
 from geo.io import shapefile
+from geo.io.datasets import LAYER_FIELD, LayerInfo, fits, kml_folder_paths
 from geo.io.encoding import GB18030, shapefile_encoding, sidecar
 from geo.problems import NOTE, WARNING, Problem, errors
 from geo.reading import ReadOptions, boxes_in, choose_system, own_system
@@ -31,12 +32,13 @@ def _read_dataframe(
     columns: list[str] | None = None,
     boxes: np.ndarray | None = None,
     limit: int | None = None,
+    layer: str | None = None,
 ) -> gpd.GeoDataFrame:
     """The file's features indexed by their FIDs (the first ``limit`` of them); with ``boxes``,
     only those whose box meets one of them, each read through the file's spatial index, once."""
     if boxes is None:
-        return _read_in_bulk(path, encoding, columns, limit=limit)
-    parts = pd.concat([_read_in_bulk(path, encoding, columns, tuple(box), limit) for box in boxes])
+        return _read_in_bulk(path, encoding, columns, limit=limit, layer=layer)
+    parts = pd.concat([_read_in_bulk(path, encoding, columns, tuple(box), limit, layer) for box in boxes])
     return parts[~parts.index.duplicated()].sort_index()
 
 
@@ -46,13 +48,14 @@ def _read_in_bulk(
     columns: list[str] | None,
     bbox: tuple[float, ...] | None = None,
     limit: int | None = None,
+    layer: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read through Arrow where pyarrow is installed (a quarter faster on 250,000 parcels).
     Arrow reports text that is not in the declared encoding as an ArrowException; read again
     without it, that is a UnicodeDecodeError saying which encoding failed."""
     import pyogrio
 
-    read = dict(encoding=encoding, columns=columns, bbox=bbox, fid_as_index=True, max_features=limit)
+    read = dict(encoding=encoding, columns=columns, bbox=bbox, fid_as_index=True, max_features=limit, layer=layer)
     if _HAS_ARROW:
         from pyarrow import ArrowException
 
@@ -67,10 +70,14 @@ def _read_in_bulk(
     return pyogrio.read_dataframe(path, **read)
 
 
-def read_with_pyogrio(path: Path, options: ReadOptions) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+def read_with_pyogrio(
+    path: Path, options: ReadOptions, wants: tuple[str, ...] | None = None
+) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
     """The file's features (only the fields ``options.columns`` asks for, when it asks; only those
     near ``options.near`` where the file has a spatial index), its own system, and what was
-    guessed or went wrong. A feature is named by its FID, as a GIS shows it."""
+    guessed or went wrong. A feature is named by its FID, as a GIS shows it. Of a file with
+    several layers, the one ``options.layer`` names, else those whose geometry types are all in
+    ``wants`` (any, when None), read together (``geo.io.datasets``)."""
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
@@ -90,27 +97,93 @@ def read_with_pyogrio(path: Path, options: ReadOptions) -> tuple[gpd.GeoDataFram
                 )
             )
     try:
-        info = pyogrio.read_info(path, encoding=encoding)
-        if options.columns is not None:
-            keep, found = fields_to_read(list(info["fields"]), options.columns, path)
-            if errors(found):
-                return None, None, found
-        columns = None if options.columns is None else list(keep)
-        frame = _read_dataframe(path, encoding, columns, _near_boxes(path, info, options), limit)
+        names = [None] if path.suffix.lower() == ".shp" else [str(n) for n, _ in pyogrio.list_layers(path)]
+        if options.layer is not None and options.layer not in names:
+            listing = ", ".join(str(_info(path, n, encoding)) for n in names)
+            return None, None, [Problem(str(path), f"has no layer {options.layer!r}; its layers: {listing}")]
+        if options.layer is not None or len(names) == 1:
+            names = [options.layer]
+        read = [(name, _read_layer(path, name, encoding, options, limit)) for name in names]
     except UnicodeDecodeError as exc:
         message = f"text is not in {_encoding_source(path, options.encoding)} ({exc.encoding}): "
         return None, None, [Problem(str(path), message + "give --encoding GBK (or the encoding it was written in)")]
     except (DataSourceError, DataLayerError, shapely.errors.GEOSException, OSError, ValueError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, None, [Problem(str(path), f"cannot be read: {message}")]
-    if not isinstance(frame, gpd.GeoDataFrame):
+    if any(isinstance(frame, tuple) for _, frame in read):  # the fields asked for are not there
+        return None, None, next(frame for _, frame in read if isinstance(frame, tuple))[1]
+    if not all(isinstance(frame, gpd.GeoDataFrame) for _, frame in read):
         return None, None, [Problem(str(path), "has no geometry column")]
-    frame["_label"] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
+    if len(read) == 1:
+        frame = read[0][1]
+        frame["_label"] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
+    else:
+        frame, found = _together(path, read, wants)
+        problems += found
+        if frame is None:
+            return None, None, problems
     prj = sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
     if frame.crs is None and prj is not None and prj.stat().st_size:
         message = "its .prj names no coordinate system GDAL knows: read as if it had none (--input-crs gives one)"
         problems.append(Problem(str(path), message, severity=WARNING))
     return frame.reset_index(drop=True), own_system(frame.crs), problems
+
+
+def _read_layer(path: Path, layer: str | None, encoding: str | None, options: ReadOptions, limit: int | None):
+    """One layer of the file as a frame, or (None, problems) when it lacks the fields asked for."""
+    import pyogrio
+
+    info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+    columns = None
+    if options.columns is not None:
+        keep, found = fields_to_read(list(info["fields"]), options.columns, path)
+        if errors(found):
+            return None, found
+        columns = list(keep)
+    return _read_dataframe(path, encoding, columns, _near_boxes(path, info, options), limit, layer)
+
+
+def _info(path: Path, layer: str, encoding: str | None) -> LayerInfo:
+    import pyogrio
+
+    info = pyogrio.read_info(path, layer=layer, encoding=encoding, force_feature_count=True)
+    kind = info["geometry_type"]
+    if kind in (None, "Unknown", "Geometry"):  # KML and DXF say nothing: look at the features
+        kind = "/".join(_types(pyogrio.read_dataframe(path, layer=layer, columns=[], read_geometry=True))) or None
+    return LayerInfo(layer, int(info["features"]), tuple(kind.split("/")) if kind else ())
+
+
+def _types(frame: gpd.GeoDataFrame) -> tuple[str, ...]:
+    return tuple(sorted(set(frame.geometry.geom_type.dropna())))
+
+
+def _together(
+    path: Path, read: list[tuple[str, gpd.GeoDataFrame]], wants: tuple[str, ...] | None
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """The layers of a file whose geometry fits ``wants``, as one frame: each feature's layer (a
+    KML folder's path) in a field, named ``LAYER#FID``; and a note saying what was read."""
+    infos = [LayerInfo(name, len(frame), _types(frame)) for name, frame in read]
+    chosen = [i for i, info in enumerate(infos) if info.count and fits(info.types, wants)]
+    listing = ", ".join(map(str, infos))
+    if not chosen:
+        needed = "/".join(wants) if wants else "features"
+        message = f"has {len(infos)} layers and none holds only {needed}: {listing}; name one as FILE|layername=NAME"
+        return None, [Problem(str(path), message)]
+    folders = kml_folder_paths(path) if path.suffix.lower() in (".kml", ".kmz") else {}
+    frames = []
+    for i in chosen:
+        name, frame = read[i]
+        frame[LAYER_FIELD] = folders.get(name, name)
+        frame["_label"] = f"{name}#" + frame.index.to_series().astype("str")
+        frames.append(frame if not frames or frame.crs == frames[0].crs else frame.to_crs(frames[0].crs))
+    left = [str(infos[i]) for i in range(len(infos)) if i not in chosen]
+    said = f"holds {len(infos)} layers: read {', '.join(str(infos[i]) for i in chosen)}"
+    said += " together" if len(chosen) > 1 else ""
+    said += f"; left {', '.join(left)}" if left else ""
+    note = Problem(
+        str(path), said + f" (field {LAYER_FIELD!r} names each one's; FILE|layername=NAME reads one)", severity=NOTE
+    )
+    return gpd.GeoDataFrame(pd.concat(frames), crs=frames[0].crs), [note]
 
 
 def _encoding_source(path: Path, given: str | None) -> str:
