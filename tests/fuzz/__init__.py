@@ -10,8 +10,8 @@ a failure, and every refusal naming the file.
 
 CI runs a short fixed-seed run (``tests/test_fuzz.py``). For a long run, from the checkout::
 
-    python -m tests.fuzz --minutes 60 --seed 1
+    python -m tests.fuzz --minutes 60 --run 1
 
 which prints the counts and every failing case (its seed and mutation, to replay with
-``--case SEED:INDEX``).
+``--case RUN:INDEX``).
 """

@@ -21,17 +21,19 @@ BATCH = 20
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__)
     parser.add_argument("--minutes", type=float, default=5.0, help="how long to run [5]")
-    parser.add_argument("--seed", type=int, default=1, help="the first seed of the random generator [1]")
+    parser.add_argument(
+        "--run", type=int, default=1, help="which run of the random generator: the same cases each time [1]"
+    )
     parser.add_argument("--scale", type=int, default=10, help="size of the hostile mutants [10]")
-    parser.add_argument("--case", help="replay one case, SEED:INDEX, and print what it did")
-    parser.add_argument("--batch", help=argparse.SUPPRESS)  # SEED:START:COUNT, run by the parent
+    parser.add_argument("--case", help="replay one case, RUN:INDEX, and print what it did")
+    parser.add_argument("--batch", help=argparse.SUPPRESS)  # RUN:START:COUNT, run by the parent
     args = parser.parse_args()
     if args.case or args.batch:
         seed, start, count = ([*map(int, (args.case or args.batch).split(":")), 1])[:3]
         for index in range(start, start + count):
             print(json.dumps(run_one(seed, index, args.scale), ensure_ascii=False), flush=True)
         return 0
-    return _supervise(args.minutes, args.seed, args.scale)
+    return _supervise(args.minutes, args.run, args.scale)
 
 
 def _supervise(minutes: float, seed: int, scale: int) -> int:
