@@ -19,7 +19,7 @@ from geo import timeline
 from geo.measure import UNITS
 from geo.problems import NOTE, WARNING, Problem
 
-ID_FIELDS = ("id", "ID", "BSM", "BH", "编号", "标识码")
+ID_FIELDS = ("id", "ID", "BSM", "BH", "编号", "标识码", "DKBH", "地块编号", "ZDDM", "宗地代码")
 NAME_FIELDS = (
     "name_zh",
     "名称",
@@ -32,6 +32,12 @@ NAME_FIELDS = (
     "企业名称",
     "DWMC",
     "单位名称",
+    "DKMC",  # 地块名称, a parcel's name in approval and planning layers
+    "地块名称",
+    "XMMC",  # 项目名称
+    "项目名称",
+    "ZDMC",  # 宗地名称
+    "宗地名称",
     "name_en",
 )
 # Field name -> its unit where the name says it (None: guessed against the measured areas).
@@ -43,6 +49,9 @@ DECLARED_FIELDS = {
     "YDMJ": None,
     "用地面积": None,
     "TBMJ": "m2",  # the land survey's parcel area, in m2
+    "DKMJ": None,
+    "地块面积": None,
+    "ZDMJ": None,
 }
 GROUP_FIELDS = ("cluster", "category", "行业", "产业", "所属行业", "HY", "类别", "DLMC", "industry")
 
@@ -111,6 +120,13 @@ def find_roles(columns: Sequence[str], choice: FieldChoice, path: str) -> tuple[
     declared = pick("declared area", choice.declared, list(DECLARED_FIELDS), "--declared-field", with_units)
     unit = choice.declared_unit or DECLARED_FIELDS.get(declared or "")
     group = _find(columns, GROUP_FIELDS)
+    others = [c for c in columns if c != id_field]  # fields that might hold a name
+    if name_field is None and choice.name is None and others:
+        shown = ", ".join(others[:12]) + (" ..." if len(others) > 12 else "")
+        message = (
+            f"no name field found ({', '.join(NAME_FIELDS[1:6])} ...): features are named by id; its fields: {shown}"
+        )
+        problems.append(Problem(path, message + "; --name-field chooses one", severity=NOTE))
     if detected:
         problems.append(
             Problem(
