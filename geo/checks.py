@@ -24,6 +24,12 @@ from geo.threads import in_slices
 _CHINA_BOX = (73.0, 18.0, 135.5, 53.6)
 
 
+def in_china_box(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Whether each position lies in the box around China that the checks use."""
+    with np.errstate(invalid="ignore"):
+        return (lon >= _CHINA_BOX[0]) & (lon <= _CHINA_BOX[2]) & (lat >= _CHINA_BOX[1]) & (lat <= _CHINA_BOX[3])
+
+
 def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -175,9 +181,8 @@ def repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:
 
 def _coordinate_problems(geoms: np.ndarray, labels: np.ndarray, name: str, reported: set[str]) -> list[Problem]:
     x, y = shapely.get_coordinates(geoms).T
-    with np.errstate(invalid="ignore"):
-        if np.all((x >= _CHINA_BOX[0]) & (x <= _CHINA_BOX[2]) & (y >= _CHINA_BOX[1]) & (y <= _CHINA_BOX[3])):
-            return []  # the usual case, with no need to know which feature each coordinate is of
+    if np.all(in_china_box(x, y)):
+        return []  # the usual case, with no need to know which feature each coordinate is of
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     x, y = coords[:, 0], coords[:, 1]
     bad_number = ~np.isfinite(x) | ~np.isfinite(y)
@@ -193,11 +198,7 @@ def _coordinate_problems(geoms: np.ndarray, labels: np.ndarray, name: str, repor
     for row, message in sorted(first_bad.items()):
         if labels[row] not in reported:
             problems.append(Problem(name, message, str(labels[row])))
-    outside = (
-        ~bad_number
-        & ~out_of_range
-        & ~((x >= _CHINA_BOX[0]) & (x <= _CHINA_BOX[2]) & (y >= _CHINA_BOX[1]) & (y <= _CHINA_BOX[3]))
-    )
+    outside = ~bad_number & ~out_of_range & ~in_china_box(x, y)
     for row in np.unique(index[outside]):
         if int(row) not in first_bad:
             problems.append(
@@ -235,7 +236,10 @@ def likely_systems(easting: float, northing: float) -> str:
     """
     digits = len(str(int(abs(easting))))
     if digits == 7 and len(str(int(abs(northing)))) == 6:
-        return "X and Y swapped? In Chinese surveying X is the northing: give the easting first"
+        return (
+            "X and Y swapped? In Chinese surveying X is the northing: give --swap-xy with --input-crs "
+            "(EPSG:4547 or EPSG:4546 at Hengyang)"
+        )
     if digits == 8:
         zone = int(abs(easting)) // 1_000_000
         if 25 <= zone <= 45:

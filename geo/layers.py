@@ -23,7 +23,7 @@ from geo.io.geojson import GEOJSON_SUFFIXES, read_geojson
 from geo.io.tables import is_table, read_table
 from geo.memory import collector_paused
 from geo.problems import InputError, Problem, errors
-from geo.reading import ReadOptions, choose_system, to_wgs84
+from geo.reading import ReadOptions, choose_system, fit_axes, to_wgs84, web_boundary_system
 from geo.schema import Kind, role_of
 
 
@@ -151,7 +151,7 @@ def _load(
     if path.is_dir() and path.suffix.lower() != ".gdb":
         return None, [Problem(str(path), "is a directory, not a layer file")]
     if path.suffix.lower() in GEOJSON_SUFFIXES:
-        frame, own, problems = read_geojson(path)
+        frame, own, problems = read_geojson(path, options.encoding)
         where = "its crs member"
     elif is_table(path):
         frame, problems = read_table(path, options.lon_field, options.lat_field, options.skip_bad_rows)
@@ -168,8 +168,13 @@ def _load(
         problems += found
         frame = frame[[*keep, frame.geometry.name, "_label"]].rename(columns=keep)
         role = role and replace(role, fields=())  # the fields it must have are not read
-    system, notes = choose_system(path, own, where, options)
-    problems += notes
+    web = web_boundary_system(frame) if path.suffix.lower() in GEOJSON_SUFFIXES else None
+    recognised = (web, "a DataV.GeoAtlas or Gaode boundary file (properties adcode, center ...)") if web else None
+    system, notes = choose_system(path, own, where, options, recognised)
+    frame, fitted = fit_axes(frame, system, path, options, _user_system(path, own, options))
+    problems += notes + fitted
+    if errors(fitted):
+        return None, problems
     try:
         frame = to_wgs84(frame, system)
     except ValueError as exc:
@@ -189,6 +194,13 @@ def _load(
         problems += _repaired_and_checked(frame, path, role, options.repair, problems, ids, unique_ids or strict)
     warnings = [p for p in problems if not p.is_error]
     return Layer(path, role, frame, warnings, roles, checked=checked), problems
+
+
+def _user_system(path: Path, own: str | None, options: ReadOptions) -> str | None:
+    """The option by which the user chose the system a file is read in, or None."""
+    if options.override_crs:
+        return f"--override-crs {options.override_crs}"
+    return None if own is not None else options.given_system(path)[1]
 
 
 def _repaired_and_checked(

@@ -43,6 +43,7 @@ class ReadOptions:
     near: tuple[tuple[float, float, float, float], ...] = ()
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
     layer: str | None = None  # of a file with several layers, this one (FILE|layername=NAME)
+    swap_xy: bool = False  # X holds the northing (--swap-xy), whatever the numbers show
     # The geometry types the command needs where no kind says (area: polygons; --count: points): of a
     # file with several layers and none named, the layers that hold only these are read
     wants: tuple[str, ...] | None = None
@@ -92,10 +93,13 @@ def describe(system: str) -> str:
     return system if len(system) < 40 else CRS.from_wkt(system).name
 
 
-def choose_system(path: Path, own: str | None, where: str, options: ReadOptions) -> tuple[str, list[Problem]]:
+def choose_system(
+    path: Path, own: str | None, where: str, options: ReadOptions, recognised: tuple[str, str] | None = None
+) -> tuple[str, list[Problem]]:
     """The system to read ``path`` in, and what to say about the choice.
 
-    ``where`` says where the file's own system comes from (".prj", "its crs member").
+    ``where`` says where the file's own system comes from (".prj", "its crs member");
+    ``recognised`` is (system, why) for a file that says none but whose kind tells (a DataV file).
     """
     name = str(path)
     given, option = options.given_system(path)
@@ -104,6 +108,9 @@ def choose_system(path: Path, own: str | None, where: str, options: ReadOptions)
             message = f"read as {options.override_crs} (--override-crs), not {describe(own)} as {where} says"
             return options.override_crs, [Problem(name, message, severity=WARNING)]
         return options.override_crs, []
+    if own is None and given is None and recognised is not None:
+        system, why = recognised
+        return system, [Problem(name, f"{why}: read as {system} (--input-crs wgs84 reads it as WGS84)", severity=NOTE)]
     if own is None:
         return given or "wgs84", []
     if given is not None and given != own:
@@ -144,3 +151,61 @@ def to_wgs84(frame: gpd.GeoDataFrame, system: str) -> gpd.GeoDataFrame:
         frame.geometry = crs.transform_geometries(frame.geometry.values, system, "wgs84")
         return frame.set_crs(crs.WGS84, allow_override=True)
     return frame.set_crs(system, allow_override=True).to_crs(crs.WGS84)
+
+
+SAMPLE_POSITIONS = 2_000  # enough to tell how a layer's numbers sit, from any layer's size
+
+
+def fit_axes(
+    frame: gpd.GeoDataFrame, system: str, path: Path, options: ReadOptions, given: str | None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """The frame with X and Y swapped where ``--swap-xy`` says so, or where the numbers show it: in
+    a projected system, features that land outside China as written and inside it swapped (X the
+    northing, as Chinese surveyors write it). A system the user gave (``given`` names the option)
+    that puts every feature outside China either way is an error: the numbers contradict it."""
+    name = str(path)
+    if options.swap_xy:
+        return _swapped(frame), [Problem(name, "X and Y swapped (--swap-xy): X read as the northing", severity=NOTE)]
+    if system == "wgs84" or system in crs.CHINESE_SYSTEMS:
+        return frame, []
+    xy = shapely.get_coordinates(frame.geometry.to_numpy())[:SAMPLE_POSITIONS]
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not len(xy):
+        return frame, []
+    as_written, swapped = _share_in_china(xy, system), _share_in_china(xy[:, ::-1], system)
+    if as_written < 0.5 and swapped > 0.9:
+        message = f"in {describe(system)} its X holds the northing, as Chinese surveyors write it: X and Y swapped"
+        return _swapped(frame), [Problem(name, message + " (--swap-xy says so)", severity=NOTE)]
+    if given is not None and as_written == 0 and swapped == 0:
+        message = (
+            f"{given} puts every feature outside China ({xy[0, 0]:.0f}, {xy[0, 1]:.0f} is no position there): "
+            "the numbers contradict it; give the system they are in"
+        )
+        return frame, [Problem(name, message)]
+    return frame, []
+
+
+def _share_in_china(xy: np.ndarray, system: str) -> float:
+    from geo.checks import in_china_box
+
+    try:
+        lon, lat = crs.transformer(system, "wgs84")(xy[:, 0], xy[:, 1])
+    except ValueError:
+        return 0.0
+    return float(np.mean(in_china_box(np.asarray(lon), np.asarray(lat))))
+
+
+def _swapped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame.geometry = shapely.transform(frame.geometry.to_numpy(), lambda c: c[:, ::-1])
+    return frame
+
+
+# DataV.GeoAtlas and Gaode's boundary files: no crs member, these properties, GCJ-02 coordinates.
+DATAV_PROPERTIES = {"adcode", "center", "centroid", "childrenNum", "acroutes", "subFeatureIndex"}
+
+
+def web_boundary_system(frame: gpd.GeoDataFrame) -> str | None:
+    """``gcj02`` for a DataV.GeoAtlas or Gaode boundary file (adcode and two more of its
+    properties), else None."""
+    found = DATAV_PROPERTIES & set(frame.columns)
+    return "gcj02" if "adcode" in found and len(found) >= 3 else None

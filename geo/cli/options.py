@@ -85,6 +85,11 @@ _READING_OPTIONS = [
     click.option("--lat-field", metavar="COLUMN", help="A table's latitude column [detected: 纬度, lat, y ...]."),
     click.option("--skip-bad-rows", is_flag=True, help="Skip table rows without readable coordinates, reporting each."),
     click.option(
+        "--swap-xy",
+        is_flag=True,
+        help="X holds the northing, as Chinese surveyors write it [detected where a projected system shows it].",
+    ),
+    click.option(
         "--repair",
         is_flag=True,
         help="Fix invalid polygons with shapely's make_valid, reporting each fix with its area before and after.",
@@ -108,6 +113,7 @@ _READING_NAMES = [
     "lon_field",
     "lat_field",
     "skip_bad_rows",
+    "swap_xy",
     "repair",
     "at",
 ]
@@ -130,6 +136,7 @@ def reading(command: Callable[..., Any]) -> Callable[..., Any]:
             lon_field=given["lon_field"],
             lat_field=given["lat_field"],
             skip_bad_rows=given["skip_bad_rows"],
+            swap_xy=given["swap_xy"],
             repair=given["repair"],
             at=given["at"].date() if given["at"] else None,
         )
