@@ -24,7 +24,6 @@ PROPERTIES = {"validate"}  # the example's property schema: validate --kind only
 
 # case: (fragment of the one-line message, commands that must refuse it)
 CASES = {
-    "gbk": ("not UTF-8 text", EVERY),
     "truncated": ("not valid JSON: ends too early", EVERY),
     "not_json": ("not valid JSON", EVERY),
     "empty": ("empty file", EVERY),
@@ -58,6 +57,7 @@ ACCEPTED = {
     "bare_geometry": None,  # RFC 7946: a bare geometry is valid GeoJSON, one feature
     "clockwise_shell": None,
     "outside_china": "warning: lies outside China",
+    "gbk": "note: not UTF-8, as GeoJSON should be: read as GB18030 (GBK)",  # as Chinese tools save it
 }
 
 

@@ -22,17 +22,19 @@ import pandas as pd
 import shapely
 
 from geo.io.geojson_rules import coordinates_problem, feature_parts, root_features
-from geo.problems import Problem
+from geo.problems import NOTE, Problem
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 MAX_GEOJSON_BYTES = 1 << 30
 
 
-def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
+def read_geojson(path: Path, encoding: str | None = None) -> tuple[gpd.GeoDataFrame | None, str | None, list[Problem]]:
     """The layer, the system its (pre-RFC 7946) ``crs`` member names if any, and the problems.
 
     Any valid GeoJSON text is a layer: a FeatureCollection, one Feature, or a
-    bare geometry (one feature without properties).
+    bare geometry (one feature without properties). GeoJSON is UTF-8; a file
+    saved in GBK by a Chinese tool is read as GB18030 with a note, or in
+    ``encoding`` when given.
     """
     name = str(path)
     size = path.stat().st_size
@@ -50,24 +52,12 @@ def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[
                 )
             ],
         )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return (
-            None,
-            None,
-            [
-                Problem(
-                    name,
-                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                    "GeoJSON must be UTF-8: re-save it as UTF-8 (a GBK file: iconv -f GBK -t UTF-8)",
-                )
-            ],
-        )
+    text, said = _text(path.read_bytes(), name, encoding)
+    if text is None:
+        return None, None, said
     fast = _decode_clean(text)
     if fast is not None:
-        return fast
+        return fast[0], fast[1], said + fast[2]
     try:
         document = json.loads(text)
     except RecursionError:
@@ -80,7 +70,27 @@ def read_geojson(path: Path) -> tuple[gpd.GeoDataFrame | None, str | None, list[
     if problem:
         return None, None, [Problem(name, problem)]
     frame, problems = _features_frame(features, name)
-    return frame, crs_member_system(document.get("crs")), problems
+    return frame, crs_member_system(document.get("crs")), said + problems
+
+
+def _text(raw: bytes, name: str, encoding: str | None) -> tuple[str | None, list[Problem]]:
+    """The file's text: in ``encoding`` when given, else UTF-8 (a BOM is fine), else GB18030 (said)."""
+    if encoding is not None:
+        try:
+            return raw.decode(encoding), []
+        except UnicodeDecodeError as exc:
+            return None, [Problem(name, f"text is not in the encoding --encoding asks for ({exc.encoding})")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        message = f"not UTF-8 text (byte 0x{raw[start]:02x} at offset {start}), nor GBK: give --encoding"
+        return None, [Problem(name, message)]
+    note = "not UTF-8, as GeoJSON should be: read as GB18030 (GBK); --encoding chooses another"
+    return text, [Problem(name, note, severity=NOTE)]
 
 
 def crs_member_system(member: Any) -> str | None:
