@@ -37,6 +37,7 @@ class Layer:
     warnings: list[Problem] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
     checked: bool = True  # False: its geometries await check_features
+    stated_system: str | None = None  # the system the file itself states (.prj, GeoPackage, crs member)
 
     @property
     def name(self) -> str:
@@ -193,7 +194,7 @@ def _load(
         ids = frame[roles.id] if roles.id is not None else None
         problems += _repaired_and_checked(frame, path, role, options.repair, problems, ids, unique_ids or strict)
     warnings = [p for p in problems if not p.is_error]
-    return Layer(path, role, frame, warnings, roles, checked=checked), problems
+    return Layer(path, role, frame, warnings, roles, checked=checked, stated_system=own), problems
 
 
 def _user_system(path: Path, own: str | None, options: ReadOptions) -> str | None:

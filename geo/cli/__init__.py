@@ -14,6 +14,7 @@ import click
 from geo import __version__
 
 SUBCOMMANDS = {
+    "info": "What a file holds: layers, features, geometry, coordinate system, fields, encoding.",
     "validate": "Check layers: geometry, coordinates, ids, and with --kind the example's schema.",
     "area": "Ellipsoidal area of each feature, in km2, ha and mu, with its share and the declared figure.",
     "audit": "The declared figures of the Hengyang example against what the layers measure.",

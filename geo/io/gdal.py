@@ -129,6 +129,16 @@ def read_with_pyogrio(
     return frame.reset_index(drop=True), own_system(frame.crs), problems
 
 
+def layer_names(path: Path) -> list[str | None]:
+    """The names of a file's layers, for those that hold several; [None] for a file of one layer."""
+    import pyogrio
+
+    if path.suffix.lower() in (".shp", ".geojson", ".json", ".csv", ".txt", ".xlsx", ".xls", ".xlsm"):
+        return [None]
+    names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    return names if len(names) > 1 else [None]
+
+
 def _read_layer(path: Path, layer: str | None, encoding: str | None, options: ReadOptions, limit: int | None):
     """One layer of the file as a frame, or (None, problems) when it lacks the fields asked for."""
     import pyogrio
