@@ -1,4 +1,4 @@
-"""What a file holds: its layers, features, geometry, coordinate system, fields and encoding.
+"""What a file holds: layers, features, geometry, coordinate system, fields, encoding.
 
 For each layer of FILE (a Shapefile, GeoPackage, File Geodatabase, KML/KMZ,
 DXF, GeoJSON, CSV or Excel; FILE|layername=NAME for one of several): how many
