@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from geo import crs
 from geo.errors import UsageError
+from geo.io import coordinate_txt
 from geo.io.geojson import GEOJSON_SUFFIXES, write_geojson
 from geo.layers import Layer
-from geo.output import write_with
+from geo.output import write_bytes, write_with
 
 # 1e-9 degree is 0.1 mm on the ground: a surveyed file survives a round trip to the millimetre.
 GEOGRAPHIC_DECIMALS = 9
@@ -31,10 +34,23 @@ def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
     target = Path(target)
     if target.suffix.lower() in GEOJSON_SUFFIXES and not to_system.startswith("EPSG:"):
         return write_geojson(frame, target, GEOGRAPHIC_DECIMALS)
+    if target.suffix.lower() == ".txt":
+        return _write_coordinate_txt(layer, frame, target, to_system)
     declared = to_system if to_system.startswith("EPSG:") else crs.WGS84
     frame = _lists_as_json(frame).set_crs(declared, allow_override=True)
     driver = _driver(target)
     return write_with(target, lambda tmp: frame.to_file(tmp, engine="pyogrio", driver=driver, layer=target.stem))
+
+
+def _write_coordinate_txt(layer: Layer, frame: gpd.GeoDataFrame, target: Path, to_system: str) -> Path:
+    """The land office's coordinate TXT, in GB18030 (GBK) as offices exchange it."""
+    if coordinate_txt.gauss_kruger_zone(to_system) is None:
+        raise UsageError(f"{target}: a coordinate TXT is in CGCS2000 Gauss-Kruger: give --to EPSG:4513-4554")
+    polygons = shapely.get_type_id(frame.geometry.to_numpy())
+    if not np.isin(polygons, (3, 6)).all():
+        raise UsageError(f"{target}: a coordinate TXT holds parcels: {layer.path} has features that are no polygon")
+    text = coordinate_txt.coordinate_txt(frame, to_system, list(layer.ids), list(layer.names))
+    return write_bytes(target, text.encode("gb18030"))
 
 
 def _lists_as_json(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -54,4 +70,4 @@ def _driver(path: Path) -> str:
     try:
         return drivers[path.suffix.lower()]
     except KeyError:
-        raise UsageError(f"{path}: cannot write this format; name the output .geojson, .gpkg or .kml") from None
+        raise UsageError(f"{path}: cannot write this format; name the output .geojson, .gpkg, .kml or .txt") from None

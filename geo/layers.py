@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo import checks, timeline
 from geo.fields import Roles, fields_to_read, find_roles
+from geo.io.coordinate_txt import is_coordinate_txt, read_coordinate_txt
 from geo.io.datasets import split_source
 from geo.io.encoding import misdecoded_columns
 from geo.io.gdal import read_with_pyogrio
@@ -154,6 +155,9 @@ def _load(
     if path.suffix.lower() in GEOJSON_SUFFIXES:
         frame, own, problems = read_geojson(path, options.encoding)
         where = "its crs member"
+    elif is_coordinate_txt(path):
+        frame, own, problems = read_coordinate_txt(path, options.encoding)
+        where = "its header"
     elif is_table(path):
         frame, problems = read_table(path, options.lon_field, options.lat_field, options.skip_bad_rows)
         own, where = None, ""
