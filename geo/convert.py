@@ -12,6 +12,7 @@ import shapely
 from geo import crs
 from geo.errors import UsageError
 from geo.io import coordinate_txt
+from geo.io.dxf import write_dxf
 from geo.io.geojson import GEOJSON_SUFFIXES, write_geojson
 from geo.layers import Layer
 from geo.output import write_bytes, write_with
@@ -36,6 +37,8 @@ def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
         return write_geojson(frame, target, GEOGRAPHIC_DECIMALS)
     if target.suffix.lower() == ".txt":
         return _write_coordinate_txt(layer, frame, target, to_system)
+    if target.suffix.lower() == ".dxf":
+        return write_with(target, lambda tmp: write_dxf(frame, list(layer.names), layer.path.stem, tmp))
     declared = to_system if to_system.startswith("EPSG:") else crs.WGS84
     frame = _lists_as_json(frame).set_crs(declared, allow_override=True)
     driver = _driver(target)
@@ -70,4 +73,6 @@ def _driver(path: Path) -> str:
     try:
         return drivers[path.suffix.lower()]
     except KeyError:
-        raise UsageError(f"{path}: cannot write this format; name the output .geojson, .gpkg, .kml or .txt") from None
+        raise UsageError(
+            f"{path}: cannot write this format; name the output .geojson, .gpkg, .kml, .dxf or .txt"
+        ) from None

@@ -18,13 +18,14 @@ from geo import checks, timeline
 from geo.fields import Roles, fields_to_read, find_roles
 from geo.io.coordinate_txt import is_coordinate_txt, read_coordinate_txt
 from geo.io.datasets import split_source
+from geo.io.dxf import read_dxf
 from geo.io.encoding import misdecoded_columns
 from geo.io.gdal import read_with_pyogrio
 from geo.io.geojson import GEOJSON_SUFFIXES, read_geojson
 from geo.io.tables import is_table, read_table
 from geo.memory import collector_paused
 from geo.problems import InputError, Problem, errors
-from geo.reading import ReadOptions, choose_system, fit_axes, to_wgs84, web_boundary_system
+from geo.reading import ReadOptions, choose_system, fit_axes, prefixed_zone_system, to_wgs84, web_boundary_system
 from geo.schema import Kind, role_of
 
 
@@ -155,11 +156,16 @@ def _load(
     if path.suffix.lower() in GEOJSON_SUFFIXES:
         frame, own, problems = read_geojson(path, options.encoding)
         where = "its crs member"
+    elif path.suffix.lower() == ".dxf":
+        frame, problems = read_dxf(path, options.layer, options.encoding)
+        own, where = None, ""
     elif is_coordinate_txt(path):
         frame, own, problems = read_coordinate_txt(path, options.encoding)
         where = "its header"
     elif is_table(path):
-        frame, problems = read_table(path, options.lon_field, options.lat_field, options.skip_bad_rows)
+        frame, problems = read_table(
+            path, options.lon_field, options.lat_field, options.skip_bad_rows, options.parcel_field, options.order_field
+        )
         own, where = None, ""
     else:
         frame, own, problems = read_with_pyogrio(path, options, role.geometry_types if role else options.wants)
@@ -173,9 +179,7 @@ def _load(
         problems += found
         frame = frame[[*keep, frame.geometry.name, "_label"]].rename(columns=keep)
         role = role and replace(role, fields=())  # the fields it must have are not read
-    web = web_boundary_system(frame) if path.suffix.lower() in GEOJSON_SUFFIXES else None
-    recognised = (web, "a DataV.GeoAtlas or Gaode boundary file (properties adcode, center ...)") if web else None
-    system, notes = choose_system(path, own, where, options, recognised)
+    system, notes = choose_system(path, own, where, options, _recognised(path, frame))
     frame, fitted = fit_axes(frame, system, path, options, _user_system(path, own, options))
     problems += notes + fitted
     if errors(fitted):
@@ -199,6 +203,14 @@ def _load(
         problems += _repaired_and_checked(frame, path, role, options.repair, problems, ids, unique_ids or strict)
     warnings = [p for p in problems if not p.is_error]
     return Layer(path, role, frame, warnings, roles, checked=checked, stated_system=own), problems
+
+
+def _recognised(path: Path, frame: gpd.GeoDataFrame) -> tuple[str, str] | None:
+    """The system a file that states none is in, where its kind or its numbers tell: a DataV or
+    Gaode boundary GeoJSON is GCJ-02; eastings with a zone in front name their zone."""
+    if path.suffix.lower() in GEOJSON_SUFFIXES and web_boundary_system(frame):
+        return web_boundary_system(frame), "a DataV.GeoAtlas or Gaode boundary file (properties adcode, center ...)"
+    return prefixed_zone_system(frame)
 
 
 def _user_system(path: Path, own: str | None, options: ReadOptions) -> str | None:

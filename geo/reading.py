@@ -44,6 +44,8 @@ class ReadOptions:
     input_option: str = "--input-crs"  # how the command names input_crs in messages (convert: --from)
     layer: str | None = None  # of a file with several layers, this one (FILE|layername=NAME)
     swap_xy: bool = False  # X holds the northing (--swap-xy), whatever the numbers show
+    parcel_field: str | None = None  # a vertex list's parcel key (--parcel-field)
+    order_field: str | None = None  # a vertex list's point number (--order-field)
     # The geometry types the command needs where no kind says (area: polygons; --count: points): of a
     # file with several layers and none named, the layers that hold only these are read
     wants: tuple[str, ...] | None = None
@@ -110,7 +112,7 @@ def choose_system(
         return options.override_crs, []
     if own is None and given is None and recognised is not None:
         system, why = recognised
-        return system, [Problem(name, f"{why}: read as {system} (--input-crs wgs84 reads it as WGS84)", severity=NOTE)]
+        return system, [Problem(name, f"{why}: read as {system} (--input-crs chooses another)", severity=NOTE)]
     if own is None:
         return given or "wgs84", []
     if given is not None and given != own:
@@ -209,3 +211,20 @@ def web_boundary_system(frame: gpd.GeoDataFrame) -> str | None:
     properties), else None."""
     found = DATAV_PROPERTIES & set(frame.columns)
     return "gcj02" if "adcode" in found and len(found) >= 3 else None
+
+
+def prefixed_zone_system(frame: gpd.GeoDataFrame) -> tuple[str, str] | None:
+    """For coordinates with no system stated whose eastings carry a CGCS2000 3-degree zone in front
+    (38 358 925: zone 38, whichever column holds them), the zone's EPSG code and why; else None."""
+    xy = shapely.get_coordinates(frame.geometry.to_numpy())[:SAMPLE_POSITIONS]
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not len(xy):
+        return None
+    for column in (0, 1):
+        zones = xy[:, column] // 1_000_000
+        northings = xy[:, 1 - column]
+        if len(set(zones)) == 1 and 25 <= zones[0] <= 45 and ((northings > 1e6) & (northings < 6e6)).all():
+            zone = int(zones[0])
+            why = f"no coordinate system stated; eastings prefixed {zone} (CGCS2000 3-degree Gauss-Kruger zone {zone})"
+            return f"EPSG:{4513 + zone - 25}", why
+    return None

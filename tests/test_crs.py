@@ -146,7 +146,7 @@ def test_convert_usage_errors(run, tmp_path):
         == 2
     )
     result = run("convert", LAYERS / "zones.geojson", "-o", tmp_path / "x.shp", "--from", "wgs84", "--to", "wgs84")
-    assert result.exit_code == 1 and "name the output .geojson, .gpkg, .kml or .txt" in result.output
+    assert result.exit_code == 1 and "name the output .geojson, .gpkg, .kml, .dxf or .txt" in result.output
     assert not (tmp_path / "x.shp").exists()
 
 

@@ -85,6 +85,13 @@ _READING_OPTIONS = [
     click.option("--lat-field", metavar="COLUMN", help="A table's latitude column [detected: 纬度, lat, y ...]."),
     click.option("--skip-bad-rows", is_flag=True, help="Skip table rows without readable coordinates, reporting each."),
     click.option(
+        "--parcel-field",
+        metavar="COLUMN",
+        help="A surveyors' vertex list's parcel key: its rows are joined into one polygon per key "
+        "[detected: 地块编号, 地块名称 ... with 点号].",
+    ),
+    click.option("--order-field", metavar="COLUMN", help="A vertex list's point number [detected: 点号, 序号 ...]."),
+    click.option(
         "--swap-xy",
         is_flag=True,
         help="X holds the northing, as Chinese surveyors write it [detected where a projected system shows it].",
@@ -113,6 +120,8 @@ _READING_NAMES = [
     "lon_field",
     "lat_field",
     "skip_bad_rows",
+    "parcel_field",
+    "order_field",
     "swap_xy",
     "repair",
     "at",
@@ -137,6 +146,8 @@ def reading(command: Callable[..., Any]) -> Callable[..., Any]:
             lat_field=given["lat_field"],
             skip_bad_rows=given["skip_bad_rows"],
             swap_xy=given["swap_xy"],
+            parcel_field=given["parcel_field"],
+            order_field=given["order_field"],
             repair=given["repair"],
             at=given["at"].date() if given["at"] else None,
         )

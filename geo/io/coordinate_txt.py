@@ -123,14 +123,14 @@ def _parcels(lines: list[tuple[int, str]], name: str) -> tuple[list[dict], list[
             problems.append(Problem(name, f"line {number}: {line[:60]!r} is no point (点号,圈号,X,Y)"))
     parcels = []
     for count, block in enumerate(blocks, start=1):
-        geometry, problem = _polygon(block["rings"])
+        geometry, problem = rings_to_polygon(block["rings"])
         if problem:
             problems.append(Problem(name, f"parcel {count} (line {block['line']}): {problem}"))
         parcels.append({"fields": block["fields"], "geometry": geometry})
     return parcels, problems
 
 
-def _polygon(rings: dict[int, list[tuple[float, float]]]) -> tuple[shapely.Geometry | None, str | None]:
+def rings_to_polygon(rings: dict[int, list[tuple[float, float]]]) -> tuple[shapely.Geometry | None, str | None]:
     """圈号 1 the outer ring; a ring inside an outer one its hole, another ring a part of its own."""
     if 1 not in rings:
         return None, "no ring 圈号 1"

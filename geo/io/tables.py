@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from geo.io.encoding import GB18030, decode_text
+from geo.io.vertices import to_parcels, vertex_columns
 from geo.problems import NOTE, WARNING, Problem
 
 CSV_SUFFIXES = (".csv", ".txt")
@@ -30,6 +31,8 @@ COORDINATE_PAIRS = (
     ("longitude", "latitude"),
     ("x", "y"),
     ("东经", "北纬"),
+    ("x坐标", "y坐标"),  # a surveyor's X is the northing: swapped where the system shows it
+    ("横坐标", "纵坐标"),
 )
 FIRST_DATA_ROW = 2  # the header is row 1
 
@@ -43,8 +46,11 @@ def read_table(
     lon_field: str | None = None,
     lat_field: str | None = None,
     skip_bad_rows: bool = False,
+    parcel_field: str | None = None,
+    order_field: str | None = None,
 ) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
-    """The table's rows as points (no coordinate system: a table carries none)."""
+    """The table's rows as points, or, for a surveyors' vertex list, its parcels (``geo.io.vertices``);
+    no coordinate system: a table carries none."""
     name = str(path)
     try:
         frame, problems = _read_rows(path)
@@ -77,7 +83,11 @@ def read_table(
     frame = frame.loc[keep].drop(columns=[lon_name, lat_name]).reset_index(drop=True)
     points = gpd.GeoDataFrame(frame, geometry=shapely.points(lon[keep], lat[keep]))
     points["_label"] = [f"row {r}" for r in rows[keep]]
-    return points, problems
+    vertices = vertex_columns(frame, parcel_field, order_field)
+    if vertices is None:
+        return points, problems
+    parcels, found = to_parcels(points, *vertices, name, detected=parcel_field is None)
+    return parcels, problems + found
 
 
 def _read_rows(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
