@@ -274,3 +274,192 @@ def geo(folder: Path, *args: object, **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         env={**os.environ, **env},
     )
+
+
+# The other files an office receives, made as their programs make them
+
+# Two zones in WGS84 (the truth): the first with a hole; ids and names as the files carry them.
+OFFICE_ZONES = {
+    "A-01": (
+        "科创服务片区",
+        shapely.Polygon(
+            [(112.60, 26.88), (112.62, 26.88), (112.62, 26.90), (112.60, 26.90)],
+            [[(112.605, 26.885), (112.61, 26.885), (112.61, 26.89), (112.605, 26.89)]],
+        ),
+    ),
+    "A-02": ("白沙洲工业园", shapely.Polygon([(112.63, 26.88), (112.64, 26.88), (112.64, 26.89)])),
+}
+OFFICE_FIRM = ("衡阳高新科技有限公司", shapely.Point(112.615, 26.895))
+ZONE_38 = "EPSG:4526"  # CGCS2000 3-degree Gauss-Kruger zone 38, eastings with the zone in front
+
+
+def geodesic_truth(polygon: shapely.Polygon) -> float:
+    """A WGS84 polygon's area with geodesic edges, by pyproj.Geod alone."""
+    return abs(Geod(ellps="WGS84").geometry_area_perimeter(shapely.orient_polygons(polygon))[0])
+
+
+def _in_zone_38(polygon: shapely.Polygon) -> shapely.Polygon:
+    to_gk = Transformer.from_crs("EPSG:4326", ZONE_38, always_xy=True)
+    return shapely.transform(polygon, lambda c: np.column_stack(to_gk.transform(c[:, 0], c[:, 1])))
+
+
+def kml_with_folders(folder: Path, kmz: bool = False) -> Path:
+    """A Google Earth / 奥维 export: 园区范围 and 重点企业 folders inside a 衡阳高新区 folder."""
+
+    def ring(coords) -> str:
+        return " ".join(f"{x},{y}" for x, y in [*coords, coords[0]])
+
+    marks = []
+    for _, (name, shape) in OFFICE_ZONES.items():
+        holes = "".join(
+            f"<innerBoundaryIs><LinearRing><coordinates>{ring(list(h.coords)[:-1])}</coordinates></LinearRing>"
+            "</innerBoundaryIs>"
+            for h in shape.interiors
+        )
+        marks.append(
+            f"<Placemark><name>{name}</name><Polygon><outerBoundaryIs><LinearRing><coordinates>"
+            f"{ring(list(shape.exterior.coords)[:-1])}</coordinates></LinearRing></outerBoundaryIs>{holes}"
+            "</Polygon></Placemark>"
+        )
+    firm, point = OFFICE_FIRM
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        "<name>衡阳高新区</name><Folder><name>衡阳高新区</name>"
+        f"<Folder><name>园区范围</name>{''.join(marks)}</Folder>"
+        f"<Folder><name>重点企业</name><Placemark><name>{firm}</name><Point><coordinates>{point.x},{point.y}"
+        "</coordinates></Point></Placemark></Folder></Folder></Document></kml>"
+    )
+    if not kmz:
+        path = folder / "衡阳高新区.kml"
+        path.write_text(text, encoding="utf-8")
+        return path
+    import zipfile
+
+    path = folder / "衡阳高新区.kmz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("doc.kml", text)
+    return path
+
+
+def two_layer_gdb(folder: Path) -> Path:
+    """A File Geodatabase with 开发区范围 polygons and 企业 points, in CGCS2000."""
+    path = folder / "开发区.gdb"
+    zones = gpd.GeoDataFrame(
+        {"BSM": list(OFFICE_ZONES), "MC": [n for n, _ in OFFICE_ZONES.values()]},
+        geometry=[s for _, s in OFFICE_ZONES.values()],
+        crs="EPSG:4490",
+    )
+    zones.to_file(path, layer="开发区范围", driver="OpenFileGDB", engine="pyogrio")
+    firm, point = OFFICE_FIRM
+    gpd.GeoDataFrame({"QYMC": [firm]}, geometry=[point], crs="EPSG:4490").to_file(
+        path, layer="企业", driver="OpenFileGDB", engine="pyogrio"
+    )
+    return path
+
+
+def coordinate_txt(folder: Path) -> Path:
+    """The land office's TXT: zone 38, GBK, CRLF, a holed parcel (圈号 2), rings closed by J1."""
+    lines = [
+        "[属性描述]",
+        "格式版本号=1.0",
+        "数据产生单位=衡阳市自然资源和规划局",
+        "数据产生日期=2024-05-01",
+        "坐标系=2000国家大地坐标系",
+        "几度分带=3",
+        "投影类型=高斯克吕格",
+        "计量单位=米",
+        "带号=38",
+        "精度=0.001",
+        "转换参数=,,,,,,",
+        "[地块坐标]",
+    ]
+    for parcel_id, (name, shape) in OFFICE_ZONES.items():
+        projected = _in_zone_38(shape)
+        points = []
+        for number, ring in enumerate([projected.exterior, *projected.interiors], start=1):
+            coords = list(ring.coords)
+            points += [f"J{i % (len(coords) - 1) + 1},{number},{y:.4f},{x:.4f}" for i, (x, y) in enumerate(coords)]
+        hectares = projected.area / 10_000
+        lines.append(f"{len(points)},{hectares:.4f},{parcel_id},{name},面,,工业用地,0601,@")
+        lines += points
+    path = folder / "报批坐标.txt"
+    path.write_bytes("\r\n".join(lines).encode("gbk") + b"\r\n")
+    return path
+
+
+def cad_drawing(folder: Path) -> Path:
+    """A planning institute's DXF: closed polylines on 规划范围 with TEXT labels inside, a stray
+    road line on 道路, eastings prefixed 38, text in GBK under $DWGCODEPAGE ANSI_936."""
+    import ezdxf
+
+    document = ezdxf.new("R2000")
+    document.layers.add("规划范围")
+    document.layers.add("道路")
+    space = document.modelspace()
+    for name, shape in OFFICE_ZONES.values():
+        projected = _in_zone_38(shapely.Polygon(shape.exterior))  # the outline, as planners draw it
+        space.add_lwpolyline(list(projected.exterior.coords)[:-1], close=True, dxfattribs={"layer": "规划范围"})
+        where = projected.representative_point()
+        space.add_text(name, height=30, dxfattribs={"layer": "规划范围", "insert": (where.x, where.y)})
+    road = _in_zone_38(shapely.LineString([(112.59, 26.87), (112.65, 26.87)]))
+    space.add_lwpolyline(list(road.coords), dxfattribs={"layer": "道路"})
+    path = folder / "规划.dxf"
+    document.saveas(path, encoding="gbk")
+    path.write_bytes(path.read_bytes().replace(b"ANSI_1252", b"ANSI_936"))  # as Chinese AutoCAD writes it
+    return path
+
+
+def vertex_list(folder: Path) -> Path:
+    """A surveyor's Excel list: one row per vertex, X the northing, Y the easting with the zone, rows shuffled."""
+    rows = []
+    for parcel_id, (name, shape) in OFFICE_ZONES.items():
+        projected = _in_zone_38(shapely.Polygon(shape.exterior))
+        for i, (x, y) in enumerate(list(projected.exterior.coords)[:-1], start=1):
+            rows.append(
+                {"地块编号": parcel_id, "地块名称": name, "点号": f"J{i}", "X坐标": round(y, 4), "Y坐标": round(x, 4)}
+            )
+    path = folder / "界址点.xlsx"
+    pd.DataFrame(rows).iloc[::-1].to_excel(path, index=False)
+    return path
+
+
+def swapped_shapefile(folder: Path) -> Path:
+    """A Shapefile in EPSG:4547 (no .prj) whose X holds the northing, as surveyors write it."""
+    frame = zones_frame()
+    frame.geometry = shapely.transform(frame.geometry.to_numpy(), lambda c: c[:, ::-1])
+    path = folder / "互换.shp"
+    frame.set_crs(None, allow_override=True).to_file(path, encoding="GBK", engine="pyogrio")
+    path.with_suffix(".prj").unlink(missing_ok=True)
+    return path
+
+
+def datav_geojson(folder: Path) -> Path:
+    """A DataV.GeoAtlas boundary file: GCJ-02 coordinates, no crs member, its usual properties."""
+    features = []
+    for adcode, (name, shape) in zip((430407, 430408), OFFICE_ZONES.values()):
+        gcj = shapely.transform(shape, lambda c: np.column_stack(wgs84_to_gcj02(c[:, 0], c[:, 1])))
+        properties = {
+            "adcode": adcode,
+            "name": name,
+            "center": [112.6, 26.9],
+            "centroid": [112.6, 26.9],
+            "childrenNum": 0,
+            "level": "district",
+            "parent": {"adcode": 430400},
+            "acroutes": [100000, 430000],
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": shapely.geometry.mapping(gcj)})
+    path = folder / "datav_430400.json"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+    return path
+
+
+def gbk_geojson(folder: Path) -> Path:
+    """GeoJSON saved in GBK by a Chinese tool."""
+    features = [
+        feature(shapely.geometry.mapping(shape), id=parcel_id, name=name)
+        for parcel_id, (name, shape) in OFFICE_ZONES.items()
+    ]
+    path = folder / "范围_gbk.geojson"
+    path.write_bytes(json.dumps(feature_collection(features), ensure_ascii=False).encode("gbk"))
+    return path
