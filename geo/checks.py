@@ -142,12 +142,17 @@ _VALID = "Valid Geometry"
 
 
 def repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:
-    """Fix invalid polygons in place with make_valid, keeping their polygonal parts; say so for each."""
+    """Fix invalid polygons in place with make_valid, keeping their polygonal parts; say so for each.
+    A polygon with a coordinate that is no finite number is left as it is, for the checks to name:
+    no repair can say where that vertex was."""
     from geo.measure import geodesic_area_m2
 
     geoms = frame.geometry.to_numpy().copy()
     polygonal = np.isin(shapely.get_type_id(geoms), _POLYGONAL_IDS)
-    invalid = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    finite = np.ones(len(geoms), dtype=bool)
+    finite[owner[~np.isfinite(coords).all(axis=1)]] = False
+    invalid = np.flatnonzero(polygonal & finite & ~shapely.is_valid(geoms))
     if len(invalid) == 0:
         return []
     reasons = shapely.is_valid_reason(geoms[invalid])

@@ -86,11 +86,11 @@ def read_coordinate_txt(
 
 
 def _number(value: str) -> bool:
+    """Whether a cell holds a finite number (not 'nan', not 'inf')."""
     try:
-        float(value)
-    except (TypeError, ValueError):
+        return bool(np.isfinite(float(value)))
+    except (TypeError, ValueError, OverflowError):
         return False
-    return True
 
 
 def _sections(text: str) -> tuple[dict[str, str], list[tuple[int, str]]]:

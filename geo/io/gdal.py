@@ -193,7 +193,11 @@ def _together(
     note = Problem(
         str(path), said + f" (field {LAYER_FIELD!r} names each one's; FILE|layername=NAME reads one)", severity=NOTE
     )
-    return gpd.GeoDataFrame(pd.concat(frames), crs=frames[0].crs), [note]
+    together = gpd.GeoDataFrame(pd.concat(frames), crs=frames[0].crs)
+    for column in together.columns.drop(together.geometry.name):
+        if together[column].isna().all():  # a field no layer fills (KML's timestamp): NaT and None mixed
+            together[column] = pd.Series([None] * len(together), index=together.index, dtype=object)
+    return together, [note]
 
 
 def _encoding_source(path: Path, given: str | None) -> str:

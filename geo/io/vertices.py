@@ -49,6 +49,10 @@ def to_parcels(
     """One polygon per parcel key, its points joined in point order (J1, J2 ... in number order)."""
     keys = points[parcel].astype(str)
     position = points[order].map(_point_number)
+    unnumbered = np.flatnonzero(position.isna().to_numpy())
+    if len(unnumbered):
+        rows = ", ".join(str(points["_label"].iloc[i]) for i in unnumbered[:5])
+        return None, [Problem(name, f"{order} holds no point number in {len(unnumbered)} row(s) ({rows}): fix them")]
     rings = points[ring].map(_point_number).fillna(1).astype(int) if ring else pd.Series(1, index=points.index)
     xy = shapely.get_coordinates(points.geometry.to_numpy())
     records, geometries, problems = [], [], []
@@ -76,7 +80,9 @@ def to_parcels(
 
 def _point_number(value: object) -> float:
     """J12 -> 12: the number in a point's name, for ordering."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+    if isinstance(value, bool) or value is None:
+        return np.nan
+    if isinstance(value, (int, float)):
+        return float(value) if np.isfinite(value) else np.nan
     found = re.findall(r"\d+(?:\.\d+)?", str(value))
     return float(found[-1]) if found else np.nan

@@ -62,6 +62,15 @@ def seeds() -> list[Seed]:
     with TemporaryDirectory() as tmp:
         path = builders.firms_xlsx(Path(tmp))
         found.append(Seed("xlsx", {path.name: path.read_bytes()}, path.name, True))
+    for fmt, make in (
+        ("coordinate txt", builders.coordinate_txt),
+        ("dxf", builders.cad_drawing),
+        ("kml", builders.kml_with_folders),
+        ("vertex list", builders.vertex_list),
+    ):
+        with TemporaryDirectory() as tmp:
+            path = make(Path(tmp))
+            found.append(Seed(fmt, {path.name: path.read_bytes()}, path.name, False))
     return found
 
 

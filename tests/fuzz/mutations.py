@@ -273,7 +273,9 @@ def xlsx_structure(rng: random.Random, files: Files, main: str, scale: int) -> t
         sheet.cell(rng.randint(2, 5000 * scale), rng.randint(20, 16000)).value = "远处"
         what = "a cell far away"
     elif kind == 2:
-        sheet.cell(2, 3).value, what = True, "a coordinate cell TRUE"
+        header = [cell.value for cell in sheet[1]]
+        column = next((header.index(h) + 1 for h in ("经度", "X坐标") if h in header), 3)
+        sheet.cell(2, column).value, what = True, "a coordinate cell TRUE"
     elif kind == 3:
         sheet.cell(3, 4).value, what = "=1/0", "a formula in a coordinate"
     elif kind == 4:
@@ -297,8 +299,9 @@ STRUCTURE: dict[str, Callable[..., tuple[Files, str]]] = {
 
 
 def mutate(seed: Seed, rng: random.Random, scale: int = 1) -> tuple[Files, str]:
-    """One mutant of ``seed``: its structure changed (two times in three) or one file's bytes."""
-    if rng.random() < 2 / 3:
+    """One mutant of ``seed``: its structure changed (two times in three, where there is a
+    mutation of its structure) or one file's bytes."""
+    if seed.fmt in STRUCTURE and rng.random() < 2 / 3:
         return STRUCTURE[seed.fmt](rng, dict(seed.files), seed.main, scale)
     name = rng.choice(sorted(seed.files))
     mutation = rng.choice(BYTE_MUTATIONS)

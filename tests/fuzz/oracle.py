@@ -175,6 +175,8 @@ def independent_count(seed: Seed, folder: Path) -> int | None:
     """The features (or table rows) the mutant holds, by the plainest reading there is; None
     where that reading fails too (a file too broken to say: any refusal is then right)."""
     path = folder / seed.main
+    if seed.name == "vertex list":  # a row per vertex: as many features as parcel keys
+        return _xlsx_count(path, distinct="地块编号")
     try:
         return {
             "geojson": _geojson_count,
@@ -223,9 +225,20 @@ def _csv_count(path: Path) -> int | None:
     return len(rows) - 1 if rows else None
 
 
-def _xlsx_count(path: Path) -> int | None:
+def _xlsx_count(path: Path, distinct: str | None = None) -> int | None:
+    """The sheet's rows with a value below the header, or the distinct values of column ``distinct``."""
     import openpyxl
 
-    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    rows = [row for row in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in row)]
-    return len(rows) - 1 if rows else None
+    try:
+        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        rows = [row for row in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in row)]
+    except Exception:
+        return None
+    if not rows:
+        return None
+    if distinct is None:
+        return len(rows) - 1
+    if distinct not in rows[0]:
+        return None
+    column = rows[0].index(distinct)
+    return len({row[column] for row in rows[1:] if column < len(row) and row[column] not in (None, "")})
