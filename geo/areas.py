@@ -16,6 +16,7 @@ import shapely
 
 from geo.errors import UsageError
 from geo.fields import guess_unit
+from geo.io import LABEL
 from geo.layers import Layer
 from geo.measure import AREA_METHODS, UNIT_LABELS, UNITS
 from geo.problems import NOTE, WARNING, InputError, Problem
@@ -163,7 +164,7 @@ def _group(rows: pd.DataFrame, frame: pd.DataFrame, by: str, counted: list[str])
     if by not in frame.columns:
         raise UsageError(
             f"no property {by!r} to group by; the layer has: "
-            + ", ".join(c for c in frame.columns if c not in ("geometry", "_label"))
+            + ", ".join(c for c in frame.columns if c not in ("geometry", LABEL))
         )
     keys = frame[by].astype(object).where(frame[by].notna(), "(none)").astype(str)
     groups = rows.assign(_key=keys.to_numpy()).groupby("_key", sort=True)

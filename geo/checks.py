@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.io import LABEL
 from geo.io.geojson_rules import short
 from geo.problems import ERROR, WARNING, Problem
 from geo.schema import Kind
@@ -50,7 +51,7 @@ def check_frame(
     ``unique_ids``).
     """
     name = str(path)
-    labels = frame["_label"].to_numpy()
+    labels = frame[LABEL].to_numpy()
     geoms = frame.geometry.to_numpy()
     problems: list[Problem] = []
 
@@ -165,7 +166,7 @@ def repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:
     after = geodesic_area_m2(np.array(parts, dtype=object)) / 1e6
     problems = []
     for row, reason, polygon, old, new in zip(invalid, reasons, parts, before, after, strict=True):
-        label = str(frame["_label"].iloc[row])
+        label = str(frame[LABEL].iloc[row])
         if polygon.is_empty:
             problems.append(
                 Problem(str(path), f"make_valid leaves no area ({reason}): a spike or collapsed ring?", label)

@@ -11,7 +11,7 @@ import shapely
 
 from geo import crs
 from geo.errors import UsageError
-from geo.io import coordinate_txt
+from geo.io import LABEL, coordinate_txt
 from geo.io.dxf import write_dxf
 from geo.io.geojson import GEOJSON_SUFFIXES, write_geojson
 from geo.layers import Layer
@@ -28,7 +28,7 @@ def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
     geographic system (RFC 7946); other formats carry the EPSG code they are in.
     """
     to_system = crs.normalise_system(to_system)
-    frame = layer.frame.drop(columns=["_label"])
+    frame = layer.frame.drop(columns=[LABEL])
     frame = gpd.GeoDataFrame(
         frame, geometry=crs.transform_geometries(frame.geometry.to_numpy(), "wgs84", to_system), crs=None
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from geo import timeline
+from geo.io import LABEL
 from geo.measure import UNITS
 from geo.problems import NOTE, WARNING, Problem
 
@@ -95,7 +96,7 @@ def find_roles(columns: Sequence[str], choice: FieldChoice, path: str) -> tuple[
     A named field the layer does not have is a warning (the usual names are
     looked for instead); every detected field is reported in one note.
     """
-    columns = [c for c in columns if c not in ("geometry", "_label")]
+    columns = [c for c in columns if c not in ("geometry", LABEL)]
     problems: list[Problem] = []
     detected: list[str] = []
 
@@ -163,7 +164,7 @@ def fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tu
     """Of a layer's fields, those wanted and its version dates, each with the name it is read as;
     a field named in other case (dlmc for DLMC: a DBF's names are not case-sensitive elsewhere) is
     read, and said so; an error for each wanted one it lacks."""
-    fields = [f for f in fields if f not in ("geometry", "_label")]
+    fields = [f for f in fields if f not in ("geometry", LABEL)]
     keep = {f: f for f in fields if f in wanted or f in (timeline.VALID_FROM, timeline.VALID_TO)}
     problems = []
     for name in wanted:

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from geo.checks import likely_systems
+from geo.io import LABEL
 from geo.io.datasets import LAYER_NAME, split_source
 from geo.io.gdal import layer_names
 from geo.layers import load_layer
@@ -54,7 +55,7 @@ def file_info(source: str | Path, options: ReadOptions | None = None) -> Report:
         )
         roles = {layer.roles.id: "id", layer.roles.name: "name", layer.roles.declared: "declared area"}
         roles[layer.roles.group] = "group"
-        for column in frame.columns.drop([frame.geometry.name, "_label"]):
+        for column in frame.columns.drop([frame.geometry.name, LABEL]):
             kind = "number" if pd.api.types.is_numeric_dtype(frame[column]) else "text"
             fields.append({"layer": label, "field": column, "type": kind, "role": roles.get(column, "")})
     tables = [Table(f"{file}: layers", LAYER_COLUMNS, layers), Table(f"{file}: fields", FIELD_COLUMNS, fields)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from geo import paths
 from geo.areas import AreaSummary, summarise_areas
+from geo.io import LABEL
 from geo.layers import Layer, read_layer
 from geo.overlay import OverlaySummary, overlay_areas
 from geo.reading import ReadOptions
@@ -47,7 +48,7 @@ class LayerSet:
     def district_breakdown(self) -> OverlaySummary | None:
         """Each zone's area in each district (classes are the districts' ids), measured once."""
         if self._by_district is None and self.zones is not None and self.districts is not None:
-            self._by_district = overlay_areas(self.zones, self.districts, "_label")
+            self._by_district = overlay_areas(self.zones, self.districts, LABEL)
         return self._by_district
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo import checks, timeline
 from geo.fields import Roles, fields_to_read, find_roles
+from geo.io import LABEL
 from geo.io.coordinate_txt import is_coordinate_txt, read_coordinate_txt
 from geo.io.datasets import split_source
 from geo.io.dxf import read_dxf
@@ -48,7 +49,7 @@ class Layer:
     @property
     def labels(self) -> pd.Series:
         """How each feature is named in messages: its id, else its index (or table row)."""
-        return self.frame["_label"]
+        return self.frame[LABEL]
 
     @property
     def ids(self) -> pd.Series:
@@ -177,7 +178,7 @@ def _load(
         if errors(found):
             return None, [*problems, *found]
         problems += found
-        frame = frame[[*keep, frame.geometry.name, "_label"]].rename(columns=keep)
+        frame = frame[[*keep, frame.geometry.name, LABEL]].rename(columns=keep)
         role = role and replace(role, fields=())  # the fields it must have are not read
     system, notes = choose_system(path, own, where, options, _recognised(path, frame))
     frame, fitted = fit_axes(frame, system, path, options, _user_system(path, own, options))
@@ -192,7 +193,7 @@ def _load(
     roles, found = (Roles(), []) if options.columns else find_roles(list(frame.columns), options.fields, str(path))
     problems += found + misdecoded_columns(frame, path)
     if roles.id is not None:
-        frame["_label"] = text_or(frame[roles.id].astype(object), frame["_label"])
+        frame[LABEL] = text_or(frame[roles.id].astype(object), frame[LABEL])
     if timeline.is_versioned(frame):
         problems += timeline.date_problems(frame, path)
         if options.at is not None and not errors(problems):

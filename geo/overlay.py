@@ -24,6 +24,7 @@ import shapely
 
 from geo.coverage import is_coverage
 from geo.errors import UsageError
+from geo.io import LABEL
 from geo.layers import Layer, check_features
 from geo.measure import AREA_METHODS, GEOD, UNITS
 from geo.problems import WARNING, InputError, Problem
@@ -92,7 +93,7 @@ def overlay_areas(
     ``repair``, repaired): a city's invalid parcel far from every zone does not stop the figures.
     """
     if by not in overlay.frame.columns:
-        fields = ", ".join(c for c in overlay.frame.columns if c not in ("geometry", "_label"))
+        fields = ", ".join(c for c in overlay.frame.columns if c not in ("geometry", LABEL))
         raise UsageError(f"{overlay.path}: no field {by!r} to break the zones down by; it has: {fields}")
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
     notes: list[Problem] = []

@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.io import LABEL
 from geo.problems import NOTE, Problem
 
 VALID_FROM, VALID_TO = "valid_from", "valid_to"
@@ -39,7 +40,7 @@ def date_problems(frame: pd.DataFrame, path: Path) -> list[Problem]:
     given_end = frame[VALID_TO].notna() if VALID_TO in frame.columns else pd.Series(False, index=frame.index)
     problems = []
     for label, bad_start, bad_end, reversed_ in zip(
-        frame["_label"], start.isna(), given_end & end.isna(), (end <= start).fillna(False)
+        frame[LABEL], start.isna(), given_end & end.isna(), (end <= start).fillna(False)
     ):
         if bad_start or bad_end:
             field = VALID_FROM if bad_start else VALID_TO

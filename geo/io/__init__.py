@@ -5,3 +5,5 @@ through pyogrio: Shapefile with ``shapefile`` and ``encoding``, GeoPackage, File
 Geodatabase, KML/KMZ, DXF; files of several layers by ``datasets``), ``tables`` (CSV and
 Excel points). The pipeline that uses them, ``Layer``, is ``geo.layers``.
 """
+
+LABEL = "_label"  # the hidden column that names each feature in messages: its id, FID or table row

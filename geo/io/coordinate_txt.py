@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
+from geo.io import LABEL
 from geo.io.encoding import GB18030, decode_text
 from geo.problems import NOTE, WARNING, Problem
 
@@ -81,7 +82,7 @@ def read_coordinate_txt(
     records = [p["fields"] for p in parcels]
     frame = gpd.GeoDataFrame(records, geometry=[p["geometry"] for p in parcels])
     frame[DECLARED] = frame[DECLARED].map(lambda v: float(v) if _number(v) else np.nan)
-    frame["_label"] = [f"parcel {i + 1}" for i in range(len(frame))]
+    frame[LABEL] = [f"parcel {i + 1}" for i in range(len(frame))]
     return frame, system, problems
 
 

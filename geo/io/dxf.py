@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo.io import LABEL
 from geo.io.encoding import GB18030, misdecoded
 from geo.problems import NOTE, Problem
 
@@ -111,7 +112,7 @@ def _polygons(rings: list[tuple[str, list]], texts: list[tuple[shapely.Point, st
                 taken.add(number)
                 break
     frame = gpd.GeoDataFrame({LAYER_FIELD: [layer for layer, _ in rings], TEXT_FIELD: names}, geometry=geometries)
-    frame["_label"] = [f"#{i + 1}" for i in range(len(frame))]
+    frame[LABEL] = [f"#{i + 1}" for i in range(len(frame))]
     return frame
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.io import LABEL
 from geo.problems import WARNING, Problem
 
 UTF8, GB18030 = "UTF-8", "GB18030"
@@ -122,7 +123,7 @@ def misdecoded_columns(frame: pd.DataFrame, path: Path) -> list[Problem]:
     found = []
     texts = {"field names": [c for c in frame.columns if isinstance(c, str)]}
     for column in frame.columns:
-        if column not in ("_label", frame.geometry.name) and not pd.api.types.is_numeric_dtype(frame[column]):
+        if column not in (LABEL, frame.geometry.name) and not pd.api.types.is_numeric_dtype(frame[column]):
             try:
                 # Mis-decoding spoils a whole column: its first rows tell (a million ids need not be read).
                 texts[f"field {column}"] = pd.unique(frame[column].iloc[:MISDECODED_SAMPLE].dropna().to_numpy())

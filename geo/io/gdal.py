@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS
 
 from geo.fields import fields_to_read
-from geo.io import shapefile
+from geo.io import LABEL, shapefile
 from geo.io.datasets import LAYER_FIELD, LayerInfo, fits, kml_folder_paths
 from geo.io.encoding import GB18030, shapefile_encoding, sidecar
 from geo.problems import NOTE, WARNING, Problem, errors
@@ -116,7 +116,7 @@ def read_with_pyogrio(
         return None, None, [Problem(str(path), "has no geometry column")]
     if len(read) == 1:
         frame = read[0][1]
-        frame["_label"] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
+        frame[LABEL] = "#" + frame.index.to_series().astype("str")  # in bulk: a million in 0.1 s
     else:
         frame, found = _together(path, read, wants)
         problems += found
@@ -184,7 +184,7 @@ def _together(
     for i in chosen:
         name, frame = read[i]
         frame[LAYER_FIELD] = folders.get(name, name)
-        frame["_label"] = f"{name}#" + frame.index.to_series().astype("str")
+        frame[LABEL] = f"{name}#" + frame.index.to_series().astype("str")
         frames.append(frame if not frames or frame.crs == frames[0].crs else frame.to_crs(frames[0].crs))
     left = [str(infos[i]) for i in range(len(infos)) if i not in chosen]
     said = f"holds {len(infos)} layers: read {', '.join(str(infos[i]) for i in chosen)}"

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.io import LABEL
 from geo.io.geojson_rules import coordinates_problem, feature_parts, root_features
 from geo.problems import NOTE, Problem
 
@@ -209,7 +210,7 @@ def _frame(records: list[dict], geoms: np.ndarray, labels: list[str]) -> gpd.Geo
     # pandas 2.x cannot make a frame from no records with from_records.
     properties = pd.DataFrame.from_records(records, index=range(len(records))) if records else pd.DataFrame()
     frame = gpd.GeoDataFrame(properties, geometry=gpd.GeoSeries(geoms))
-    frame["_label"] = labels
+    frame[LABEL] = labels
     return frame
 
 
@@ -254,7 +255,7 @@ COORDINATE_DECIMALS = 6  # about 0.1 m: far below any accuracy_m of the example
 def to_feature_collection(frame: gpd.GeoDataFrame, decimals: int = COORDINATE_DECIMALS) -> dict:
     """A GeoJSON FeatureCollection of a WGS84 frame, coordinates rounded."""
     geoms = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, decimals))
-    props = frame.drop(columns=[frame.geometry.name, "_label"], errors="ignore")
+    props = frame.drop(columns=[frame.geometry.name, LABEL], errors="ignore")
     # A frame with no columns gives no records at all on pandas 2.x: one empty record per feature.
     if len(props.columns):
         records = props.astype(object).where(props.notna(), None).to_dict("records")

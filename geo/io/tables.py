@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.io import LABEL
 from geo.io.encoding import GB18030, decode_text
 from geo.io.vertices import to_parcels, vertex_columns
 from geo.problems import NOTE, WARNING, Problem
@@ -82,7 +83,7 @@ def read_table(
     keep = ~bad
     frame = frame.loc[keep].drop(columns=[lon_name, lat_name]).reset_index(drop=True)
     points = gpd.GeoDataFrame(frame, geometry=shapely.points(lon[keep], lat[keep]))
-    points["_label"] = [f"row {r}" for r in rows[keep]]
+    points[LABEL] = [f"row {r}" for r in rows[keep]]
     vertices = vertex_columns(frame, parcel_field, order_field)
     if vertices is None:
         return points, problems

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.io import LABEL
 from geo.io.coordinate_txt import rings_to_polygon
 from geo.problems import NOTE, Problem
 
@@ -51,7 +52,7 @@ def to_parcels(
     position = points[order].map(_point_number)
     unnumbered = np.flatnonzero(position.isna().to_numpy())
     if len(unnumbered):
-        rows = ", ".join(str(points["_label"].iloc[i]) for i in unnumbered[:5])
+        rows = ", ".join(str(points[LABEL].iloc[i]) for i in unnumbered[:5])
         return None, [Problem(name, f"{order} holds no point number in {len(unnumbered)} row(s) ({rows}): fix them")]
     rings = points[ring].map(_point_number).fillna(1).astype(int) if ring else pd.Series(1, index=points.index)
     xy = shapely.get_coordinates(points.geometry.to_numpy())
@@ -65,13 +66,13 @@ def to_parcels(
         if problem:
             problems.append(Problem(name, f"parcel {key!r}: {problem}"))
             continue
-        first = points.iloc[rows[0]].drop(labels=[points.geometry.name, order, "_label", *([ring] if ring else [])])
+        first = points.iloc[rows[0]].drop(labels=[points.geometry.name, order, LABEL, *([ring] if ring else [])])
         records.append(first.to_dict())
         geometries.append(geometry)
     if problems:
         return None, problems
     frame = gpd.GeoDataFrame(records, geometry=geometries)
-    frame["_label"] = frame[parcel].astype(str).to_numpy()
+    frame[LABEL] = frame[parcel].astype(str).to_numpy()
     how = "detected; --parcel-field, --order-field choose others" if detected else "as named"
     rings_said = f", rings by {ring}" if ring else ""
     message = f"a vertex list: {len(frame)} parcels by {parcel}, points in {order} order{rings_said} ({how})"

@@ -20,6 +20,7 @@ from folium.map import FitBounds
 
 from geo.areas import AreaSummary
 from geo.inputs import LayerSet
+from geo.io import LABEL
 from geo.io.geojson import to_feature_collection
 from geo.layers import Layer
 from geo.webmap.assets import Runtime
@@ -52,7 +53,7 @@ class MapOptions:
 def _display_geometries(layer: Layer, simplify_m: float) -> gpd.GeoDataFrame:
     """The layer's polygons as drawn: simplified with shapely's coverage_simplify, which keeps
     shared edges shared, when ``simplify_m`` > 0. Areas are always measured on the originals."""
-    frame = layer.frame[[layer.frame.geometry.name, "_label"]]
+    frame = layer.frame[[layer.frame.geometry.name, LABEL]]
     if simplify_m <= 0:
         return frame
     tolerance = simplify_m / METRES_PER_DEGREE  # of latitude; a longitude degree is shorter: conservative

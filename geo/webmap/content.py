@@ -21,6 +21,7 @@ from geo import paths
 from geo.areas import AreaSummary
 from geo.areas_report import Headers, summary_table
 from geo.inputs import LayerSet
+from geo.io import LABEL
 from geo.layers import Layer
 from geo.measure import M2_PER_KM2, UNIT_LABELS
 from geo.report import Column, Table, format_cell
@@ -90,7 +91,7 @@ def known_sources() -> dict:
 def own_fields(layer: Layer) -> list[str]:
     """A user's fields worth a popup row: not the ones already shown as name, id or area."""
     roles = layer.roles
-    shown = {roles.id, roles.name, roles.declared, "name_zh", "name_en", "_label", layer.frame.geometry.name}
+    shown = {roles.id, roles.name, roles.declared, "name_zh", "name_en", LABEL, layer.frame.geometry.name}
     shown |= {"sources", "source", "geometry_source", "accuracy_m"} | _EXAMPLE_FIELDS
     return [c for c in layer.frame.columns if c not in shown][:MAX_OWN_FIELDS]
 
