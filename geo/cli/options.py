@@ -109,23 +109,21 @@ _READING_OPTIONS = [
         "[area, build: today; others: every version].",
     ),
 ]
-_READING_NAMES = [
-    "input_crs",
-    "override_crs",
-    "encoding",
-    "id_field",
-    "name_field",
-    "declared_field",
-    "declared_unit",
-    "lon_field",
-    "lat_field",
-    "skip_bad_rows",
-    "parcel_field",
-    "order_field",
-    "swap_xy",
-    "repair",
-    "at",
-]
+# Each reading option is declared once, above: its parameter's name is the ReadOptions field (or
+# the FieldChoice field, for the four that choose fields) it fills.
+# A click option is a decorator: applied to a stand-in, it tells the name of its parameter.
+READING_FIELDS = [option(lambda: None).__click_params__[0].name for option in _READING_OPTIONS]
+_FIELD_CHOICE = {"id_field": "id", "name_field": "name", "declared_field": "declared", "declared_unit": "declared_unit"}
+
+
+def read_options(given: dict[str, Any]) -> Any:
+    """The ReadOptions that the reading options' values say."""
+    from geo.fields import FieldChoice
+    from geo.reading import ReadOptions
+
+    choice = FieldChoice(**{field: given.pop(name) for name, field in _FIELD_CHOICE.items()})
+    at = given.pop("at")
+    return ReadOptions(**given, fields=choice, at=at.date() if at else None)
 
 
 def reading(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,24 +131,7 @@ def reading(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from geo.fields import FieldChoice
-        from geo.reading import ReadOptions
-
-        given = {name: kwargs.pop(name) for name in _READING_NAMES}
-        kwargs["read_options"] = ReadOptions(
-            input_crs=given["input_crs"],
-            override_crs=given["override_crs"],
-            encoding=given["encoding"],
-            fields=FieldChoice(given["id_field"], given["name_field"], given["declared_field"], given["declared_unit"]),
-            lon_field=given["lon_field"],
-            lat_field=given["lat_field"],
-            skip_bad_rows=given["skip_bad_rows"],
-            swap_xy=given["swap_xy"],
-            parcel_field=given["parcel_field"],
-            order_field=given["order_field"],
-            repair=given["repair"],
-            at=given["at"].date() if given["at"] else None,
-        )
+        kwargs["read_options"] = read_options({name: kwargs.pop(name) for name in READING_FIELDS})
         return command(*args, **kwargs)
 
     for option in reversed(_READING_OPTIONS):
