@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import DESKTOP, PHONE, PageLog, browser, open_page  # noqa: E402
+from tests.browser import DESKTOP, PHONE, PageLog, browser, open_page, settled, wait_until_still  # noqa: E402
 
 MAP = (ROOT / "build" / "map.html").as_uri() + "#base=none"
 
@@ -21,12 +21,13 @@ MAP = (ROOT / "build" / "map.html").as_uri() + "#base=none"
 def main() -> None:
     with browser() as instance:
         desk = open_page(instance, MAP, PageLog(), device=DESKTOP)
-        desk.wait_for_timeout(300)
+        settled(desk)
         desk.screenshot(path=str(ROOT / "docs" / "map.png"))
         phone = open_page(instance, MAP, PageLog(), device={**PHONE, "device_scale_factor": 2})
         phone.locator(".hz-search input").fill("白沙洲")
         phone.locator(".hz-results button").first.tap()
-        phone.wait_for_timeout(500)
+        phone.locator(".leaflet-popup").wait_for()
+        wait_until_still(phone)
         phone.screenshot(path=str(ROOT / "docs" / "map-phone.png"))
     print(ROOT / "docs" / "map.png", ROOT / "docs" / "map-phone.png")
 
