@@ -197,3 +197,31 @@ def test_no_name_field_is_said(tmp_path):
     )
     _, said = measured(tmp_path, path.name)
     assert "no name field found" in said and "its fields: YT" in said
+
+
+EVERY_FILE = {  # each file, and a field to break an overlay down by
+    "衡阳高新区.kml": "layer",
+    "衡阳高新区.kmz": "layer",
+    "开发区.gdb": "layer",
+    "报批坐标.txt": "地块名称",
+    "规划.dxf": "name",
+    "界址点.xlsx": "地块名称",
+    "datav_430400.json": "name",
+    "范围_gbk.geojson": "name",
+}
+
+
+@pytest.mark.parametrize("name", EVERY_FILE)
+def test_every_command_takes_every_file(office, tmp_path, name):
+    stem = Path(name).stem
+    for command in (
+        ["validate", name],
+        ["info", name],
+        ["area", name, "--overlay", name, "--by", EVERY_FILE[name]],
+        ["convert", name, "-o", str(tmp_path / f"{stem}.gpkg"), "--to", "EPSG:4526"],
+        ["build", "--zones", name, "-o", str(tmp_path / f"{stem}.html")],
+        ["audit", "--zones", name, "--measurable"],
+    ):
+        result = geo(office, *command)
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Traceback" not in result.stderr and "unexpected" not in result.stderr

@@ -145,8 +145,9 @@ def _read_layer(path: Path, layer: str | None, encoding: str | None, options: Re
 
     info = pyogrio.read_info(path, layer=layer, encoding=encoding)
     columns = None
-    if options.columns is not None:
-        keep, found = fields_to_read(list(info["fields"]), options.columns, path)
+    if options.columns is not None:  # the field naming each feature's layer is made when layers are read together
+        wanted = tuple(c for c in options.columns if c != LAYER_FIELD or layer is None)
+        keep, found = fields_to_read(list(info["fields"]), wanted, path)
         if errors(found):
             return None, found
         columns = list(keep)
