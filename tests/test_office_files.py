@@ -58,7 +58,8 @@ def truth_by_name(truth: dict[str, float]) -> dict[str, float]:
 def test_a_kml_with_folders_measures_its_zones_and_says_what_it_read(office, name):
     rows, said = measured(office, name)
     assert by_name(rows) == pytest.approx(truth_by_name(TRUTH), rel=1e-6)
-    assert "holds 3 layers: read 园区范围 (2 Polygon)" in said and "left" in said and "重点企业 (1 Point)" in said
+    # GDAL's LIBKML driver gives the empty top folder a layer too, its KML driver (pyogrio 0.10) does not
+    assert "layers: read 园区范围 (2 Polygon)" in said and "left" in said and "重点企业 (1 Point)" in said
     assert {row["name"] for row in rows} == NAMES
     converted = geo(office, "convert", name, "-o", f"{name}.geojson", "--to", "wgs84")
     assert converted.returncode == 0, converted.stderr
@@ -71,10 +72,8 @@ def test_a_kml_folder_is_named_as_qgis_names_it(office):
     assert len(rows) == 2
     wrong = geo(office, "area", "衡阳高新区.kml|layername=企业")
     assert wrong.returncode == 1
-    assert (
-        "has no layer '企业'; its layers: 衡阳高新区 (0 no geometry), 园区范围 (2 Polygon), 重点企业 (1 Point)"
-        in wrong.stderr
-    )
+    assert "has no layer '企业'; its layers: " in wrong.stderr  # LIBKML lists the empty top folder too
+    assert "园区范围 (2 Polygon), 重点企业 (1 Point)" in wrong.stderr
 
 
 def test_a_kml_of_points_only_is_no_zone_layer(office, tmp_path):

@@ -7,7 +7,9 @@ with a spatial index, only the features near the zones when asked.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,6 +26,26 @@ from geo.problems import NOTE, WARNING, Problem, errors
 from geo.reading import ReadOptions, boxes_in, choose_system, own_system
 
 _HAS_ARROW = importlib.util.find_spec("pyarrow") is not None
+
+
+@functools.cache
+def _has_libkml() -> bool:
+    import pyogrio
+
+    return "LIBKML" in pyogrio.list_drivers()
+
+
+def gdal_source(path: Path) -> str:
+    """How GDAL is to open ``path``: a KMZ through /vsizip/ where GDAL has no LIBKML driver (the
+    plain KML driver reads the KML inside, as GDAL builds of pyogrio 0.10 have it)."""
+    if path.suffix.lower() != ".kmz" or _has_libkml():
+        return str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inner = next((n for n in archive.namelist() if n.lower().endswith(".kml")), None)
+    except (OSError, zipfile.BadZipFile):
+        return str(path)
+    return f"/vsizip/{path}/{inner}" if inner else str(path)
 
 
 def _read_dataframe(
@@ -60,14 +82,14 @@ def _read_in_bulk(
         from pyarrow import ArrowException
 
         try:
-            frame = pyogrio.read_dataframe(path, use_arrow=True, **read)
+            frame = pyogrio.read_dataframe(gdal_source(path), use_arrow=True, **read)
             for column in frame.columns:  # Arrow decodes text lazily: decode it now, while it can be caught
                 if column != frame.geometry.name and not pd.api.types.is_numeric_dtype(frame[column]):
                     frame[column] = frame[column].astype(object)
             return frame
         except ArrowException:
             pass
-    return pyogrio.read_dataframe(path, **read)
+    return pyogrio.read_dataframe(gdal_source(path), **read)
 
 
 def read_with_pyogrio(
@@ -97,7 +119,7 @@ def read_with_pyogrio(
                 )
             )
     try:
-        names = [None] if path.suffix.lower() == ".shp" else [str(n) for n, _ in pyogrio.list_layers(path)]
+        names = [None] if path.suffix.lower() == ".shp" else [str(n) for n, _ in pyogrio.list_layers(gdal_source(path))]
         if options.layer is not None and options.layer not in names:
             listing = ", ".join(str(_info(path, n, encoding)) for n in names)
             return None, None, [Problem(str(path), f"has no layer {options.layer!r}; its layers: {listing}")]
@@ -135,7 +157,7 @@ def layer_names(path: Path) -> list[str | None]:
 
     if path.suffix.lower() in (".shp", ".geojson", ".json", ".csv", ".txt", ".xlsx", ".xls", ".xlsm"):
         return [None]
-    names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    names = [str(name) for name, _ in pyogrio.list_layers(gdal_source(path))]
     return names if len(names) > 1 else [None]
 
 
@@ -143,7 +165,7 @@ def _read_layer(path: Path, layer: str | None, encoding: str | None, options: Re
     """One layer of the file as a frame, or (None, problems) when it lacks the fields asked for."""
     import pyogrio
 
-    info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+    info = pyogrio.read_info(gdal_source(path), layer=layer, encoding=encoding)
     columns = None
     if options.columns is not None:  # the field naming each feature's layer is made when layers are read together
         wanted = tuple(c for c in options.columns if c != LAYER_FIELD or layer is None)
@@ -157,10 +179,13 @@ def _read_layer(path: Path, layer: str | None, encoding: str | None, options: Re
 def _info(path: Path, layer: str, encoding: str | None) -> LayerInfo:
     import pyogrio
 
-    info = pyogrio.read_info(path, layer=layer, encoding=encoding, force_feature_count=True)
+    info = pyogrio.read_info(gdal_source(path), layer=layer, encoding=encoding, force_feature_count=True)
     kind = info["geometry_type"]
     if kind in (None, "Unknown", "Geometry"):  # KML and DXF say nothing: look at the features
-        kind = "/".join(_types(pyogrio.read_dataframe(path, layer=layer, columns=[], read_geometry=True))) or None
+        kind = (
+            "/".join(_types(pyogrio.read_dataframe(gdal_source(path), layer=layer, columns=[], read_geometry=True)))
+            or None
+        )
     return LayerInfo(layer, int(info["features"]), tuple(kind.split("/")) if kind else ())
 
 

@@ -208,7 +208,11 @@ def _label_of(property_id: Any, feature_id: Any, index: int) -> str:
 
 def _frame(records: list[dict], geoms: np.ndarray, labels: list[str]) -> gpd.GeoDataFrame:
     # pandas 2.x cannot make a frame from no records with from_records.
-    properties = pd.DataFrame.from_records(records, index=range(len(records))) if records else pd.DataFrame()
+    try:
+        properties = pd.DataFrame.from_records(records, index=range(len(records))) if records else pd.DataFrame()
+    except OverflowError:  # pandas 2.1 on an integer beyond any float: kept as its digits
+        records = [{k: str(v) if type(v) is int and abs(v) >= 2**63 else v for k, v in r.items()} for r in records]
+        properties = pd.DataFrame.from_records(records, index=range(len(records)))
     frame = gpd.GeoDataFrame(properties, geometry=gpd.GeoSeries(geoms))
     frame[LABEL] = labels
     return frame
