@@ -50,12 +50,23 @@ def encode_columns(frame: pd.DataFrame) -> dict[str, Any]:
     a column of distinct texts (names) as a plain list, where codes would only add bytes."""
     columns = {}
     for name in frame.columns:
-        codes, values = pd.factorize(frame[name].astype(object), use_na_sentinel=True)
+        codes, values = _factorize(frame[name].astype(object))
         if len(values) == len(frame) and len(frame) > 1:
             columns[name] = [str(v) for v in values]  # all distinct, none missing: values are in row order
         else:
             columns[name] = {"v": [str(v) for v in values], "i": codes.tolist()}
     return columns
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes and distinct values, -1 for missing ones. pandas' object hash table compares texts as C
+    strings, so that 'a' and 'a\\x00' would share a code (pandas 2.x): texts holding NUL are coded here."""
+    if not any(isinstance(v, str) and "\x00" in v for v in column.to_numpy()):
+        codes, values = pd.factorize(column, use_na_sentinel=True)
+        return codes, list(values)
+    seen: dict[object, int] = {}
+    codes = np.array([-1 if pd.isna(v) else seen.setdefault(v, len(seen)) for v in column], dtype=int)
+    return codes, list(seen)
 
 
 SUPERCLUSTER = "https://unpkg.com/supercluster@8.0.1/dist/supercluster.min.js"
