@@ -36,6 +36,14 @@ def test_columns_store_repeated_values_once_and_distinct_ones_plainly():
     assert columns["cluster"] == {"v": ["x"], "i": [0, 0, -1]}
 
 
+def test_texts_that_differ_only_by_a_nul_keep_their_own_values():
+    frame = pd.DataFrame({"a": ["", "\x00", ""], "b": ["x", "x\x00", "x"]})
+    assert encode_columns(frame) == {
+        "a": {"v": ["", "\x00"], "i": [0, 1, 0]},
+        "b": {"v": ["x", "x\x00"], "i": [0, 1, 0]},
+    }
+
+
 def test_big_layers_are_clustered_and_small_ones_not(tmp_path, many):
     layers = load_layers(paths.ZONES, paths.LANDMARKS, many, paths.DISTRICTS)
     clustered = webpage.build_map(tmp_path / "c.html", layers).read_text(encoding="utf-8")
