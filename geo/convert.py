@@ -42,7 +42,18 @@ def convert_layer(layer: Layer, target: str | Path, to_system: str) -> Path:
     declared = to_system if to_system.startswith("EPSG:") else crs.WGS84
     frame = _lists_as_json(frame).set_crs(declared, allow_override=True)
     driver = _driver(target)
-    return write_with(target, lambda tmp: frame.to_file(tmp, engine="pyogrio", driver=driver, layer=target.stem))
+    return write_with(target, lambda tmp: _to_file(frame, tmp, driver, target))
+
+
+def _to_file(frame: gpd.GeoDataFrame, tmp: Path, driver: str, target: Path) -> None:
+    """GDAL's write, its refusals (too many fields for a GeoPackage, a field it cannot type) in one line."""
+    from pyogrio.errors import DataLayerError, DataSourceError, FieldError
+
+    try:
+        frame.to_file(tmp, engine="pyogrio", driver=driver, layer=target.stem)
+    except (FieldError, DataLayerError, DataSourceError, TypeError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{target}: GDAL cannot write it as {driver}: {reason}") from None
 
 
 def _write_coordinate_txt(layer: Layer, frame: gpd.GeoDataFrame, target: Path, to_system: str) -> Path:

@@ -72,12 +72,18 @@ def _read_in_bulk(
     limit: int | None = None,
     layer: str | None = None,
 ) -> gpd.GeoDataFrame:
+    """The features, with NaN in a geometry's bytes left for the checks to name per feature."""
+    read = dict(encoding=encoding, columns=columns, bbox=bbox, fid_as_index=True, max_features=limit, layer=layer)
+    with np.errstate(invalid="ignore"):
+        return _read_through_arrow(path, read)
+
+
+def _read_through_arrow(path: Path, read: dict) -> gpd.GeoDataFrame:
     """Read through Arrow where pyarrow is installed (a quarter faster on 250,000 parcels).
     Arrow reports text that is not in the declared encoding as an ArrowException; read again
     without it, that is a UnicodeDecodeError saying which encoding failed."""
     import pyogrio
 
-    read = dict(encoding=encoding, columns=columns, bbox=bbox, fid_as_index=True, max_features=limit, layer=layer)
     if _HAS_ARROW:
         from pyarrow import ArrowException
 
@@ -104,6 +110,7 @@ def read_with_pyogrio(
     from pyogrio.errors import DataLayerError, DataSourceError
 
     problems, limit = _shapefile_parts(path, options.repair) if path.suffix.lower() == ".shp" else ([], None)
+    problems += _unreadable_prj(path)
     if errors(problems):
         return None, None, problems
     encoding = options.encoding
@@ -235,6 +242,19 @@ def _encoding_source(path: Path, given: str | None) -> str:
     if sidecar(path, ".cpg") is not None:
         return "the encoding its .cpg declares"
     return "the encoding its .dbf declares (no .cpg)"
+
+
+def _unreadable_prj(path: Path) -> list[Problem]:
+    """An error for a .prj that is no text (pyogrio fails on it with an UnboundLocalError)."""
+    prj = sidecar(path, ".prj") if path.suffix.lower() == ".shp" else None
+    if prj is None:
+        return []
+    try:
+        prj.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"its .prj is no text (byte {exc.start}): remove or mend it, and give --input-crs"
+        return [Problem(str(path), message)]
+    return []
 
 
 def _shapefile_parts(path: Path, repair: bool) -> tuple[list[Problem], int | None]:

@@ -36,6 +36,7 @@ COORDINATE_PAIRS = (
     ("横坐标", "纵坐标"),
 )
 FIRST_DATA_ROW = 2  # the header is row 1
+MOST_CELLS = 50_000_000  # a sheet's used range beyond this is a stray cell, not a table (it would take GBs)
 
 
 def is_table(path: Path) -> bool:
@@ -97,6 +98,12 @@ def _read_rows(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         # its rows straight into a frame skip pandas' per-cell conversion of read_excel.
         from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
+        rows_by_columns = _used_range(path)
+        if rows_by_columns[0] * rows_by_columns[1] > MOST_CELLS:  # calamine would allocate every cell between
+            raise ValueError(
+                f"its first sheet spans {rows_by_columns[0]:,} rows by {rows_by_columns[1]:,} columns, more than a "
+                "table of points holds: clear the cells beyond the table (a stray value far away?)"
+            )
         try:
             rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=True)
         except (CalamineError, PasswordError, XmlError, ZipError) as exc:
@@ -113,6 +120,20 @@ def _read_rows(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             Problem(str(path), "not UTF-8: read as GB18030 (GBK), as Excel saves CSV on Chinese Windows", severity=NOTE)
         )
     return frame, note
+
+
+def _used_range(path: Path) -> tuple[int, int]:
+    """(rows, columns) of the first sheet's used range as the workbook records it (its <dimension>,
+    read without loading a cell); (0, 0) where it records none (.xls, or a writer that omits it)."""
+    if path.suffix.lower() == ".xls":
+        return 0, 0
+    import openpyxl
+
+    try:
+        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        return sheet.max_row or 0, sheet.max_column or 0
+    except Exception:  # a workbook openpyxl cannot open: calamine says why, below
+        return 0, 0
 
 
 def _coordinate_columns(
