@@ -64,10 +64,16 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(
-        [["" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in row] for row in rows]
-    )
+    writer.writerows([[_csv_cell(v) for v in row] for row in rows])
     return out.getvalue().rstrip("\n")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A cell as CSV takes it: empty for a missing value; a NUL in a text written as \\x00 (Python 3.10's
+    csv refuses it, and Excel would cut the text there)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value.replace("\x00", "\\x00") if isinstance(value, str) else value
 
 
 def json_text(document: Any) -> str:

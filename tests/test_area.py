@@ -271,3 +271,10 @@ def test_geodesic_edges_under_a_kilometre_measure_as_geod_at_every_latitude():
             shapes.append(shapely.Polygon([(lon, lat), (lon1, lat1), (lon2, lat2)]))
     truth = [abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(s))[0]) for s in shapes]
     np.testing.assert_allclose(geodesic_area_m2(np.array(shapes)), truth, rtol=0, atol=1e-4)
+
+
+def test_a_nul_in_a_text_is_written_to_csv_as_an_escape():
+    """Python 3.10's csv refuses a NUL (and Excel cuts a text at one): it is written as \\x00."""
+    from geo.report import csv_text
+
+    assert csv_text(["name", "km2"], [["a\x00b", None]]) == "name,km2\na\\x00b,"
