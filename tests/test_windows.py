@@ -147,6 +147,13 @@ def _cut_shx(path: Path, records: int) -> None:
     path.write_bytes(bytes(data))
 
 
+def _shx_length(path: Path, records: int) -> None:
+    """The .shx header's file length (which GDAL trusts) saying fewer records than the file holds."""
+    data = bytearray(path.read_bytes())
+    data[24:28] = struct.pack(">i", (100 + 8 * records) // 2)
+    path.write_bytes(bytes(data))
+
+
 DISAGREEMENTS = {
     "dbf says fewer": (lambda p: _set_dbf_records(p.with_suffix(".dbf"), 1), ".shp 2, .shx 2, .dbf 1", 1),
     "dbf says none": (lambda p: _set_dbf_records(p.with_suffix(".dbf"), 0), ".shp 2, .shx 2, .dbf 0", 0),
@@ -156,6 +163,7 @@ DISAGREEMENTS = {
         1,
     ),
     "shx cut short": (lambda p: _cut_shx(p.with_suffix(".shx"), 1), ".shp 2, .shx 1, .dbf 2", 1),
+    "shx header says shorter": (lambda p: _shx_length(p.with_suffix(".shx"), 1), ".shp 2, .shx 1, .dbf 2", 1),
 }
 
 

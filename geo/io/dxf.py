@@ -49,7 +49,9 @@ def read_dxf(
                 document = ezdxf.readfile(path, encoding=GB18030)
                 message = f"text reads as GBK, not as its $DWGCODEPAGE says ({said}): read as GB18030"
                 problems.append(Problem(name, message, severity=NOTE))
-    except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
+    # ezdxf's parser meets a damaged drawing with whatever its code was doing (an IndexError in a
+    # header group cut short): any of these is a drawing it cannot read.
+    except (OSError, ezdxf.DXFError, UnicodeDecodeError, ValueError, IndexError, KeyError, TypeError) as exc:
         return None, [Problem(name, f"cannot be read as DXF: {str(exc).splitlines()[0] if str(exc) else exc}")]
     space = document.modelspace()
     layers = sorted({e.dxf.layer for e in space})

@@ -24,8 +24,12 @@ def record_counts(path: Path) -> dict[str, int]:
     counts = {}
     shx = sidecar(path, ".shx")
     if shx is not None:
-        offsets = shx.read_bytes()[HEADER_BYTES:]
+        data = shx.read_bytes()
+        offsets = data[HEADER_BYTES:]
         indexed = len(offsets) // SHX_RECORD_BYTES
+        if len(data) >= 28:  # GDAL trusts the header's file length (16-bit words), not the file's size
+            (words,) = struct.unpack(">i", data[24:28])
+            indexed = max(0, min(indexed, (2 * words - HEADER_BYTES) // SHX_RECORD_BYTES))
         counts[".shp"] = _shp_records(path, offsets[: indexed * SHX_RECORD_BYTES])
         counts[".shx"] = indexed
     dbf = sidecar(path, ".dbf")
