@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.checks import likely_systems
 from geo.io import LABEL
@@ -16,7 +15,7 @@ from geo.io.datasets import LAYER_NAME, split_source
 from geo.io.gdal import layer_names
 from geo.layers import load_layer
 from geo.problems import Problem
-from geo.reading import ReadOptions, describe
+from geo.reading import ReadOptions, describe, sample_positions
 from geo.report import Column, Report, Table
 
 LAYER_COLUMNS = [
@@ -73,7 +72,7 @@ def _system(stated: str | None, geoms: np.ndarray, options: ReadOptions) -> str:
         return "WGS84 or CGCS2000 (degrees), as stated" if stated == "wgs84" else f"{describe(stated)}, as stated"
     if options.input_crs or options.override_crs:
         return "none stated: as --input-crs gives"
-    xy = shapely.get_coordinates(geoms[:1000])
+    xy = sample_positions(geoms)
     if len(xy) and (np.abs(xy) > 1000).any():
         x, y = xy[0]
         return f"none stated; the numbers are projected: {likely_systems(x, y)}"

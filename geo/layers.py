@@ -209,8 +209,9 @@ def _load(
 def _recognised(path: Path, frame: gpd.GeoDataFrame) -> tuple[str, str] | None:
     """The system a file that states none is in, where its kind or its numbers tell: a DataV or
     Gaode boundary GeoJSON is GCJ-02; eastings with a zone in front name their zone."""
-    if path.suffix.lower() in GEOJSON_SUFFIXES and web_boundary_system(frame):
-        return web_boundary_system(frame), "a DataV.GeoAtlas or Gaode boundary file (properties adcode, center ...)"
+    web = web_boundary_system(frame) if path.suffix.lower() in GEOJSON_SUFFIXES else None
+    if web:
+        return web, "a DataV.GeoAtlas or Gaode boundary file (properties adcode, center ...)"
     return prefixed_zone_system(frame)
 
 

@@ -158,6 +158,13 @@ def to_wgs84(frame: gpd.GeoDataFrame, system: str) -> gpd.GeoDataFrame:
 SAMPLE_POSITIONS = 2_000  # enough to tell how a layer's numbers sit, from any layer's size
 
 
+def sample_positions(geoms: np.ndarray) -> np.ndarray:
+    """The finite positions of a layer's first geometries, at most SAMPLE_POSITIONS: what its numbers
+    look like, without copying a million parcels' coordinates."""
+    xy = shapely.get_coordinates(geoms[:SAMPLE_POSITIONS])[:SAMPLE_POSITIONS]
+    return xy[np.isfinite(xy).all(axis=1)]
+
+
 def fit_axes(
     frame: gpd.GeoDataFrame, system: str, path: Path, options: ReadOptions, given: str | None
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
@@ -170,8 +177,7 @@ def fit_axes(
         return _swapped(frame), [Problem(name, "X and Y swapped (--swap-xy): X read as the northing", severity=NOTE)]
     if system == "wgs84" or system in crs.CHINESE_SYSTEMS:
         return frame, []
-    xy = shapely.get_coordinates(frame.geometry.to_numpy())[:SAMPLE_POSITIONS]
-    xy = xy[np.isfinite(xy).all(axis=1)]
+    xy = sample_positions(frame.geometry.to_numpy())
     if not len(xy):
         return frame, []
     as_written, swapped = _share_in_china(xy, system), _share_in_china(xy[:, ::-1], system)
@@ -216,8 +222,7 @@ def web_boundary_system(frame: gpd.GeoDataFrame) -> str | None:
 def prefixed_zone_system(frame: gpd.GeoDataFrame) -> tuple[str, str] | None:
     """For coordinates with no system stated whose eastings carry a CGCS2000 3-degree zone in front
     (38 358 925: zone 38, whichever column holds them), the zone's EPSG code and why; else None."""
-    xy = shapely.get_coordinates(frame.geometry.to_numpy())[:SAMPLE_POSITIONS]
-    xy = xy[np.isfinite(xy).all(axis=1)]
+    xy = sample_positions(frame.geometry.to_numpy())
     if not len(xy):
         return None
     for column in (0, 1):

@@ -22,6 +22,8 @@ from geo.fields import fields_to_read
 from geo.io import LABEL, shapefile
 from geo.io.datasets import LAYER_FIELD, LayerInfo, fits, kml_folder_paths
 from geo.io.encoding import GB18030, shapefile_encoding, sidecar
+from geo.io.geojson import GEOJSON_SUFFIXES
+from geo.io.tables import TABLE_SUFFIXES
 from geo.problems import NOTE, WARNING, Problem, errors
 from geo.reading import ReadOptions, boxes_in, choose_system, own_system
 
@@ -132,15 +134,19 @@ def read_with_pyogrio(
             return None, None, [Problem(str(path), f"has no layer {options.layer!r}; its layers: {listing}")]
         if options.layer is not None or len(names) == 1:
             names = [options.layer]
-        read = [(name, _read_layer(path, name, encoding, options, limit)) for name in names]
+        read, missing = [], []
+        for name in names:
+            frame, lacking = _read_layer(path, name, encoding, options, limit)
+            read.append((name, frame))
+            missing += lacking
     except UnicodeDecodeError as exc:
         message = f"text is not in {_encoding_source(path, options.encoding)} ({exc.encoding}): "
         return None, None, [Problem(str(path), message + "give --encoding GBK (or the encoding it was written in)")]
     except (DataSourceError, DataLayerError, shapely.errors.GEOSException, OSError, ValueError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, None, [Problem(str(path), f"cannot be read: {message}")]
-    if any(isinstance(frame, tuple) for _, frame in read):  # the fields asked for are not there
-        return None, None, next(frame for _, frame in read if isinstance(frame, tuple))[1]
+    if missing:  # the fields asked for are not there
+        return None, None, missing
     if not all(isinstance(frame, gpd.GeoDataFrame) for _, frame in read):
         return None, None, [Problem(str(path), "has no geometry column")]
     if len(read) == 1:
@@ -162,14 +168,16 @@ def layer_names(path: Path) -> list[str | None]:
     """The names of a file's layers, for those that hold several; [None] for a file of one layer."""
     import pyogrio
 
-    if path.suffix.lower() in (".shp", ".geojson", ".json", ".csv", ".txt", ".xlsx", ".xls", ".xlsm"):
+    if path.suffix.lower() in (".shp", *GEOJSON_SUFFIXES, *TABLE_SUFFIXES):  # formats of one layer
         return [None]
     names = [str(name) for name, _ in pyogrio.list_layers(gdal_source(path))]
     return names if len(names) > 1 else [None]
 
 
-def _read_layer(path: Path, layer: str | None, encoding: str | None, options: ReadOptions, limit: int | None):
-    """One layer of the file as a frame, or (None, problems) when it lacks the fields asked for."""
+def _read_layer(
+    path: Path, layer: str | None, encoding: str | None, options: ReadOptions, limit: int | None
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """One layer of the file as a frame; None, and an error for each, when it lacks fields asked for."""
     import pyogrio
 
     info = pyogrio.read_info(gdal_source(path), layer=layer, encoding=encoding)
@@ -180,7 +188,7 @@ def _read_layer(path: Path, layer: str | None, encoding: str | None, options: Re
         if errors(found):
             return None, found
         columns = list(keep)
-    return _read_dataframe(path, encoding, columns, _near_boxes(path, info, options), limit, layer)
+    return _read_dataframe(path, encoding, columns, _near_boxes(path, info, options), limit, layer), []
 
 
 def _info(path: Path, layer: str, encoding: str | None) -> LayerInfo:
