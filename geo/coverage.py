@@ -1,50 +1,53 @@
-"""Whether polygons overlap: cleared by their shared edges, checked by GEOS where those cannot tell.
+"""Which polygons of a layer overlap another, found by asking only where overlaps can be.
 
-GEOS's coverage validator (shapely.coverage_is_valid) compares each polygon with its neighbours,
-about 10 µs a parcel: at a city's scale, the overlay's longest job. Most of a clean survey layer
-needs none of it. Count, for each point off the edges, how many polygons hold it: crossing an edge
-changes the count by one, unless the same edge, exactly reversed, is crossed at once in another
-polygon. Where two polygons overlap the count is 2 or more, and at the edge of that region it
-drops; there, some polygon inside it has an edge shared with no polygon exactly reversed. So only
-polygons with such an edge (the frontier: a layer's rim, and wherever vertices are not shared)
-and their neighbours need the validator, and that finds every overlap it would find in the whole.
+Comparing each polygon with every neighbour (GEOS's coverage validator takes about 10 µs a
+parcel) is, at a city's scale, the overlay's longest job, and most of a survey layer needs none
+of it. Count, for each point off the edges, how many polygons hold it: crossing an edge changes
+the count by one, unless the same edge, exactly reversed, is crossed at once in another polygon.
+Where polygons overlap the count is 2 or more, and that region ends at edges where it drops. So
+the polygons with an edge shared with no polygon exactly reversed (the frontier: a layer's rim,
+and wherever vertices are not shared) are asked first, then the neighbours of those found to
+overlap, round by round (``overlapping``): the cost is what the overlaps touch.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo.measure import polygon_edges
-from geo.threads import THREADS
 
 POLYGON, MULTIPOLYGON = shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON
 UNSURE_TURN = 1e-9  # a polygon whose signed area is this small a share of its terms may turn either way
 
 
-def is_coverage(polygons: np.ndarray) -> bool:
-    """Whether no two polygons overlap and those that meet share their vertices, as
-    shapely.coverage_is_valid(polygons) says, but asking it only of the frontier's neighbourhood."""
-    suspects = frontier(polygons)
-    if len(suspects) == 0:
-        return True
-    neighbourhood = np.unique(shapely.STRtree(polygons).query(polygons[suspects])[1])
-    chunks = strips(polygons[neighbourhood])
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return all(pool.map(shapely.coverage_is_valid, chunks))
+@dataclass
+class EdgeSharing:
+    """How a layer's polygons share their edges: the frontier (positions of the polygons with an
+    edge not shared, exactly reversed, by exactly one other; any feature that is not a polygon;
+    any polygon too thin to know which way it turns) and the pairs of polygons that do share one."""
+
+    frontier: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
 
 
 def frontier(polygons: np.ndarray) -> np.ndarray:
-    """The polygons (their positions) with an edge not shared, exactly reversed, by exactly one
-    other; and any feature that is not a polygon, and any polygon too thin to know which way it turns."""
+    """The positions of the polygons on the layer's frontier (EdgeSharing)."""
+    return edge_sharing(polygons).frontier
+
+
+def edge_sharing(polygons: np.ndarray) -> EdgeSharing:
+    """The frontier and the pairs of polygons that share an edge exactly reversed."""
     kind = shapely.get_type_id(polygons)
     others = np.flatnonzero(~shapely.is_empty(polygons) & ~np.isin(kind, (POLYGON, MULTIPOLYGON)))
     coords, vertex_part, part_of, edge_starts = polygon_edges(polygons, ~shapely.is_missing(polygons))
+    none = np.array([], dtype=np.int64)
     if len(edge_starts) == 0:
-        return others
+        return EdgeSharing(others, none, none)
     vertex = pd.factorize(coords.view(np.complex128).ravel())[0].astype(np.int64)  # equal points: one vertex
     edge_part = vertex_part[edge_starts]
     turn, terms = _signed_area(coords, vertex_part, edge_starts, len(part_of))
@@ -58,22 +61,53 @@ def frontier(polygons: np.ndarray) -> np.ndarray:
     times = np.bincount(segment)
     forwards = np.bincount(segment, weights=start < end)
     shared = (times[segment] == 2) & (forwards[segment] == 1)
-    return np.unique(np.concatenate([part_of[edge_part[~shared]], part_of[unsure], others]))
+    edges_of_shared = np.argsort(segment[shared], kind="stable")  # each shared segment's two edges, together
+    polygon_of_shared = part_of[edge_part[shared]][edges_of_shared]
+    return EdgeSharing(
+        frontier=np.unique(np.concatenate([part_of[edge_part[~shared]], part_of[unsure], others])),
+        left=polygon_of_shared[0::2],
+        right=polygon_of_shared[1::2],
+    )
 
 
-def strips(polygons: np.ndarray, count: int = 2 * THREADS) -> list[np.ndarray]:
-    """The polygons in ``count`` strips, west to east, that are each a coverage when the whole is.
+def overlapping(polygons: np.ndarray, sharing: EdgeSharing | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (first < second) of (valid) polygons that share area, asking only about the
+    frontier and, round by round, the neighbours of the overlapping polygons found.
 
-    A strip holds its own polygons and every polygon whose box meets theirs: two polygons that
-    overlap, or that meet without sharing their vertices, are then checked together in a strip,
-    and a part of a valid coverage is one."""
-    if len(polygons) < 10_000:
-        return [polygons]
-    bounds = shapely.bounds(polygons)
+    Why that finds them all: take the polygons not asked about. Their edges are all shared with one
+    other polygon; crossing an edge shared between two of them leaves their count unchanged. So
+    wherever two of them overlap, the region where their count is 2 or more ends at an edge one
+    of them shares with a polygon asked about, which overlaps what lies there (it lies across
+    that region's edge): found, and its neighbours asked about in the next round.
+    """
+    sharing = sharing or edge_sharing(polygons)
     tree = shapely.STRtree(polygons)
-    own = np.array_split(np.argsort(bounds[:, 0] + bounds[:, 2]), count)
-    boxes = [shapely.box(*bounds[mine, :2].min(axis=0), *bounds[mine, 2:].max(axis=0)) for mine in own]
-    return [polygons[tree.query(box)] for box in boxes]
+    bounds = shapely.bounds(polygons)
+    found = np.zeros(len(polygons), dtype=bool)
+    asked = np.zeros(len(polygons), dtype=bool)
+    pairs = []
+    ask = sharing.frontier
+    near, beside = np.concatenate([sharing.left, sharing.right]), np.concatenate([sharing.right, sharing.left])
+    while len(ask):
+        asked[ask] = True
+        mine, theirs = tree.query(polygons[ask])
+        mine = ask[mine]
+        lower = np.maximum(bounds[mine, :2], bounds[theirs, :2])
+        upper = np.minimum(bounds[mine, 2:], bounds[theirs, 2:])
+        meet = (mine != theirs) & (upper > lower).all(axis=1)  # boxes that meet only on an edge share no area
+        mine, theirs = mine[meet], theirs[meet]
+        shared = shapely.relate_pattern(polygons[mine], polygons[theirs], "2********")
+        pairs.append(np.sort(np.stack([mine[shared], theirs[shared]], axis=1), axis=1))
+        new = np.zeros(len(polygons), dtype=bool)
+        new[mine[shared]] = new[theirs[shared]] = True
+        new &= ~found
+        found |= new
+        next_round = np.zeros(len(polygons), dtype=bool)
+        next_round[new] = True
+        next_round[beside[new[near]]] = True
+        ask = np.flatnonzero(next_round & ~asked)
+    both = np.unique(np.concatenate([np.empty((0, 2), dtype=np.int64), *pairs]), axis=0)
+    return both[:, 0], both[:, 1]
 
 
 def _signed_area(

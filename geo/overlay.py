@@ -8,9 +8,10 @@ of different classes overlap. So: sum of classes − overlap + uncovered = zone 
 Fast at a city's scale (hundreds of thousands of parcels): candidate pairs come from an
 STRtree; a parcel entirely inside a zone is measured as it is, only those crossing a boundary
 are cut; every piece is measured in one vectorised call. A clean layer (a coverage: no two
-features overlap, geo.coverage) needs nothing more; otherwise the zone's pieces
-are merged by class and in all (shapely.union_all) so that nothing is counted twice, and the
-overlapping features are counted and reported.
+features overlap, geo.coverage) needs nothing more; otherwise the pieces of the features that
+overlap another (found by asking only about the layer's frontier and their neighbours) are merged
+by class and in all (shapely.union_all) so that nothing is counted twice, every other piece is
+added as it is, and the overlapping features are counted and reported.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.coverage import is_coverage
+from geo.coverage import overlapping
 from geo.errors import UsageError
 from geo.io import LABEL
 from geo.layers import Layer, check_features
@@ -109,7 +110,7 @@ def overlay_areas(
     # while the parcels are checked (shapely and numpy release the GIL); nothing is taken from
     # them until the check has passed.
     with ThreadPoolExecutor(max_workers=THREADS + 1) as pool:  # one for the overlap test
-        clean = pool.submit(is_coverage, parcels[involved])
+        overlaps = pool.submit(overlapping, parcels[involved])
         pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
         cuts = [pool.submit(measured_pieces, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
         if not overlay.checked and not repair:
@@ -120,20 +121,19 @@ def overlay_areas(
                 raise
         pieces, piece_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
-        is_clean = clean.result()
+        first, second = overlaps.result()
     summary.notes += notes
-    if not is_clean:
-        _merge_overlaps(summary, zone_of, class_of, pieces, AREA_METHODS[method])
-        count = _overlapping_features(parcels[involved])
-        if count:
-            summary.notes.append(
-                Problem(
-                    str(overlay.path),
-                    f"{count} features overlap others: areas are merged so that none is counted twice, "
-                    "and the overlap of different classes is reported (a clean survey layer has none)",
-                    severity=WARNING,
-                )
+    if len(first):
+        merge_overlaps(summary, zone_of, class_of, parcel_of, pieces, piece_m2, (involved[first], involved[second]))
+        summary.notes.append(
+            Problem(
+                str(overlay.path),
+                f"{len(np.union1d(first, second))} features overlap others: areas are merged so that "
+                "none is counted twice, and the overlap of different classes is reported (a clean survey "
+                "layer has none)",
+                severity=WARNING,
             )
+        )
     return summary
 
 
@@ -258,21 +258,47 @@ def along_geodesics(geoms: np.ndarray, step_m: float) -> np.ndarray:
     return result
 
 
-def _merge_overlaps(summary: OverlaySummary, zone_of, class_of, pieces, measure) -> None:
-    """Class areas and overlap from merged pieces, for a layer whose features may overlap."""
-    for zone in np.unique(zone_of):
-        mine = zone_of == zone
-        merged = [shapely.union_all(pieces[mine & (class_of == c)]) for c in range(len(summary.classes))]
-        summary.class_m2[zone] = np.nan_to_num(measure(np.array(merged, dtype=object)))
-        covered = measure(np.array([shapely.union_all(pieces[mine])], dtype=object))[0]
-        overlap = summary.class_m2[zone].sum() - covered
-        summary.overlap_m2[zone] = overlap if overlap > SLIVER_M2 * max(1.0, covered / 1e6) else 0.0
+def merge_overlaps(
+    summary: OverlaySummary,
+    zone_of: np.ndarray,
+    class_of: np.ndarray,
+    parcel_of: np.ndarray,
+    pieces: np.ndarray,
+    piece_m2: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Class areas, covered area and overlap when some features overlap (``pairs`` of them): in
+    each zone, the pieces that overlap another piece of their class are merged by class, those
+    that overlap any other by zone, and every other piece is added as it is."""
+    measure = AREA_METHODS[summary.method]
+    zones, classes = summary.class_m2.shape
+    piece_pairs = _pieces_of_pairs(zone_of, parcel_of, pairs)
+    same_class = class_of[piece_pairs[:, 0]] == class_of[piece_pairs[:, 1]]
+
+    def merged(keys: np.ndarray, of: np.ndarray, size: int) -> np.ndarray:
+        """The area of each key's pieces, those among ``of`` merged."""
+        joined = np.zeros(len(pieces), dtype=bool)
+        joined[of.ravel()] = True
+        sums = np.bincount(keys[~joined], weights=piece_m2[~joined], minlength=size)
+        groups, group_of = np.unique(keys[joined], return_inverse=True)
+        order = np.argsort(group_of, kind="stable")
+        ends = np.cumsum(np.bincount(group_of, minlength=len(groups)))
+        unions = [shapely.union_all(part) for part in np.split(pieces[joined][order], ends[:-1])]
+        sums[groups] += np.nan_to_num(measure(np.array(unions, dtype=object)))
+        return sums
+
+    summary.class_m2[:] = merged(zone_of * classes + class_of, piece_pairs[same_class], zones * classes).reshape(
+        zones, classes
+    )
+    covered = merged(zone_of, piece_pairs, zones)
+    overlap = summary.class_m2.sum(axis=1) - covered
+    summary.overlap_m2[:] = np.where(overlap > SLIVER_M2 * np.maximum(1.0, covered / 1e6), overlap, 0.0)
 
 
-def _overlapping_features(parcels: np.ndarray) -> int:
-    """How many features share some area with another (interiors intersect, not just edges)."""
-    left, right = shapely.STRtree(parcels).query(parcels, predicate="intersects")
-    pairs = left < right
-    left, right = left[pairs], right[pairs]
-    shared = shapely.relate_pattern(parcels[left], parcels[right], "2********")
-    return len(np.union1d(left[shared], right[shared]))
+def _pieces_of_pairs(zone_of: np.ndarray, parcel_of: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The pairs of pieces (in one zone) cut from the pairs of features that overlap."""
+    pieces = pd.DataFrame({"zone": zone_of, "parcel": parcel_of, "piece": np.arange(len(zone_of))})
+    features = pd.DataFrame({"first": pairs[0], "second": pairs[1]})
+    first = features.merge(pieces, left_on="first", right_on="parcel")
+    both = first.merge(pieces, left_on=["second", "zone"], right_on=["parcel", "zone"], suffixes=("", "_other"))
+    return both[["piece", "piece_other"]].to_numpy(dtype=np.int64).reshape(-1, 2)

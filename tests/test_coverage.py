@@ -1,19 +1,21 @@
-"""The overlap test that asks GEOS's validator only about a layer's frontier gives the validator's
-answer on the whole layer, and leaves a clean layer's inside alone."""
+"""The overlap search that asks only about a layer's frontier and the neighbours of what it finds
+gives the same polygons as comparing every pair, and leaves a clean layer's inside alone."""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.coverage import frontier, is_coverage, strips
+from geo.coverage import edge_sharing, frontier, overlapping
 
 
-def quads(n: int, jitter: np.ndarray | None = None) -> np.ndarray:
+def quads(n: int, jitter: np.ndarray | None = None, at: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """An n×n grid of four-sided cells sharing their vertices, inner vertices moved by ``jitter``."""
-    x, y = np.meshgrid(np.arange(n + 1.0), np.arange(n + 1.0), indexing="ij")
+    x, y = np.meshgrid(np.arange(n + 1.0) + at[0], np.arange(n + 1.0) + at[1], indexing="ij")
     if jitter is not None:
         x[1:-1, 1:-1] += jitter[0]
         y[1:-1, 1:-1] += jitter[1]
@@ -21,60 +23,91 @@ def quads(n: int, jitter: np.ndarray | None = None) -> np.ndarray:
     return shapely.polygons(np.stack([np.stack(c, axis=-1) for c in corners], axis=2).reshape(-1, 4, 2))
 
 
+def every_pair(polygons: np.ndarray) -> set[tuple[int, int]]:
+    """The independent answer: each polygon compared with every other."""
+    left, right = np.triu_indices(len(polygons), k=1)
+    shared = shapely.relate_pattern(polygons[left], polygons[right], "2********")
+    return set(zip(left[shared].tolist(), right[shared].tolist()))
+
+
+def found(polygons: np.ndarray) -> set[tuple[int, int]]:
+    return set(zip(*(side.tolist() for side in overlapping(polygons))))
+
+
 def replaced(cells: np.ndarray, gone: list[int], *added: shapely.Geometry) -> np.ndarray:
     return np.concatenate([np.delete(cells, gone), np.array(added, dtype=object)])
+
+
+def split_edge(cell: shapely.Polygon) -> shapely.Polygon:
+    """The same square with an extra vertex halfway along each edge: it shares no edge exactly."""
+    corners = shapely.get_coordinates(cell)
+    points = [p for a, b in itertools.pairwise(corners) for p in (a, (a + b) / 2)]
+    return shapely.Polygon(points)
 
 
 GRID = quads(6)
 HOLE = shapely.box(2.3, 2.3, 2.7, 2.7)
 APART = shapely.box(10, 10, 11, 11)  # a polygon off the grid: each of its edges is its own
 LAYOUTS = {
-    "clean": (GRID, True),
-    "clockwise rings, as a Shapefile has them": (shapely.orient_polygons(GRID, exterior_cw=True), True),
-    "a cell twice": (np.append(GRID, GRID[14]), False),
-    "a polygon twice, apart from the rest": (np.append(GRID, [APART, APART]), False),
-    "a polygon twice, once turning the other way": (
-        np.append(GRID, [APART, shapely.orient_polygons(APART, exterior_cw=True)]),
-        False,
+    "clean": GRID,
+    "clockwise rings, as a Shapefile has them": shapely.orient_polygons(GRID, exterior_cw=True),
+    "a cell twice": np.append(GRID, GRID[14]),
+    "a polygon twice, apart from the rest": np.append(GRID, [APART, APART]),
+    "a polygon twice, once turning the other way": np.append(
+        GRID, [APART, shapely.orient_polygons(APART, exterior_cw=True)]
     ),
-    "a cell inside another": (np.append(GRID, shapely.box(2.2, 2.2, 2.8, 2.8)), False),
-    "a triangle on two edges of a cell": (np.append(GRID, shapely.Polygon([(2, 2), (3, 2), (3, 3)])), False),
-    "a vertex on a neighbour's edge": (
-        replaced(GRID, [14], shapely.box(2, 2, 2.5, 3), shapely.box(2.5, 2, 3, 3)),
-        False,
+    "a cell inside another": np.append(GRID, shapely.box(2.2, 2.2, 2.8, 2.8)),
+    "a triangle on two edges of a cell": np.append(GRID, shapely.Polygon([(2, 2), (3, 2), (3, 3)])),
+    "a vertex on a neighbour's edge": replaced(GRID, [14], shapely.box(2, 2, 2.5, 3), shapely.box(2.5, 2, 3, 3)),
+    "an island filling its hole": replaced(GRID, [14], shapely.box(2, 2, 3, 3).difference(HOLE), HOLE),
+    "an island larger than its hole": replaced(
+        GRID, [14], shapely.box(2, 2, 3, 3).difference(HOLE), shapely.box(2.2, 2.3, 2.7, 2.7)
     ),
-    "an island filling its hole": (replaced(GRID, [14], shapely.box(2, 2, 3, 3).difference(HOLE), HOLE), True),
-    "an island larger than its hole": (
-        replaced(GRID, [14], shapely.box(2, 2, 3, 3).difference(HOLE), shapely.box(2.2, 2.3, 2.7, 2.7)),
-        False,
-    ),
-    "a feature of two parts": (replaced(GRID, [14, 35], shapely.MultiPolygon([GRID[14], GRID[35]])), True),
+    "a feature of two parts": replaced(GRID, [14, 35], shapely.MultiPolygon([GRID[14], GRID[35]])),
+    "two grids laid on each other, half a cell apart": np.concatenate([quads(12), quads(12, at=(0.5, 0.5))]),
+    "a grid over the same grid with its edges split": np.concatenate([quads(10), [split_edge(c) for c in quads(10)]]),
 }
 
 
-def test_each_layout_gets_the_validators_answer():
-    for name, (polygons, clean) in LAYOUTS.items():
-        assert shapely.coverage_is_valid(polygons) == clean, name  # the layouts are what they say
-        assert is_coverage(polygons) == clean, name
+def test_each_layout_gets_the_answer_of_every_pair():
+    for name, polygons in LAYOUTS.items():
+        assert found(polygons) == every_pair(polygons), name
 
 
-def test_a_clean_layers_inside_is_never_given_to_the_validator():
+def test_layers_far_inside_one_another_are_found_round_by_round():
+    """Two grids laid on each other: inside, every polygon shares all its edges with its own grid's
+    neighbours, so only the rims are on the frontier, and the rounds reach the middle."""
+    stacked = LAYOUTS["two grids laid on each other, half a cell apart"]
+    assert len(frontier(stacked)) < len(stacked) / 2
+    pairs = found(stacked)
+    assert {i for pair in pairs for i in pair} == set(range(len(stacked)))
+    assert pairs == every_pair(stacked)
+
+
+def test_a_clean_layers_inside_is_never_asked_about():
     cells = quads(20)
     rim = {i * 20 + j for i in range(20) for j in range(20) if i in (0, 19) or j in (0, 19)}
     assert set(frontier(cells)) == rim
     assert set(frontier(shapely.orient_polygons(cells, exterior_cw=True))) == rim
+    assert found(cells) == set()
+
+
+def test_neighbours_are_the_pairs_that_share_an_edge():
+    sharing = edge_sharing(quads(3))
+    pairs = {tuple(sorted(p)) for p in zip(sharing.left, sharing.right)}
+    assert pairs == {(0, 1), (1, 2), (3, 4), (4, 5), (6, 7), (7, 8), (0, 3), (3, 6), (1, 4), (4, 7), (2, 5), (5, 8)}
 
 
 def test_an_overlap_far_inside_is_found_from_the_polygon_that_brings_it():
     """The box over four cells' shared corner has the only edges inside not shared: it alone joins
-    the rim on the frontier, and the validator, given it and its neighbours, finds the overlap."""
+    the rim on the frontier, and asking about it finds the four cells it overlaps."""
     cells = quads(20)
     inside = np.append(cells, shapely.box(9.5, 9.5, 10.5, 10.5))
     assert set(frontier(inside)) == set(frontier(cells)) | {400}
-    assert not is_coverage(inside)
+    assert found(inside) == {(189, 400), (190, 400), (209, 400), (210, 400)}
 
 
-def test_features_that_are_not_polygons_are_left_to_the_validator():
+def test_features_that_are_not_polygons_are_on_the_frontier():
     mixed = np.append(GRID, shapely.GeometryCollection([shapely.box(10, 10, 11, 11), shapely.Point(12, 12)]))
     assert len(GRID) in frontier(mixed)
 
@@ -83,11 +116,11 @@ def test_features_that_are_not_polygons_are_left_to_the_validator():
 @given(
     seed=st.integers(0, 2**32 - 1),
     clockwise=st.booleans(),
-    extra=st.sampled_from(["none", "box", "triangle on vertices", "cell twice", "merge"]),
+    extra=st.sampled_from(["none", "box", "triangle on vertices", "cell twice", "merge", "grid on grid"]),
 )
-def test_irregular_layers_get_the_validators_answer(seed, clockwise, extra):
+def test_irregular_layers_get_the_answer_of_every_pair(seed, clockwise, extra):
     """Irregular cells, rings turning either way, parts merged, a polygon added on the grid's own
-    vertices (where edges are shared in the same direction) or anywhere."""
+    vertices (where edges are shared in the same direction) or anywhere, a second grid over it."""
     rng = np.random.default_rng(seed)
     n = 8
     cells = quads(n, rng.uniform(-0.3, 0.3, (2, n - 1, n - 1)))
@@ -107,13 +140,7 @@ def test_irregular_layers_get_the_validators_answer(seed, clockwise, extra):
     elif extra == "merge":
         a, b = rng.choice(len(cells), 2, replace=False)
         cells = replaced(cells, [a, b], shapely.union_all([cells[a], cells[b]]))
-    assert is_coverage(cells) == shapely.coverage_is_valid(cells)
-
-
-def test_overlaps_are_found_across_the_strips_the_check_is_split_into():
-    cells = quads(120)
-    for overlapping in (False, True):
-        polygons = np.append(cells, shapely.box(59.5, 30, 60.5, 30.5)) if overlapping else cells
-        parts = strips(polygons)
-        assert len(parts) > 1
-        assert all(shapely.coverage_is_valid(part) for part in parts) == (not overlapping)
+    elif extra == "grid on grid":
+        at = tuple(rng.uniform(-n / 2, n / 2, 2))
+        cells = np.concatenate([cells, quads(n, rng.uniform(-0.3, 0.3, (2, n - 1, n - 1)), at=at)])
+    assert found(cells) == every_pair(cells)
