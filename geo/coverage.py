@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.measure import polygon_edges
+from geo.measure import Edges, polygon_edges
 
 POLYGON, MULTIPOLYGON = shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON
 UNSURE_TURN = 1e-9  # a polygon whose signed area is this small a share of its terms may turn either way
@@ -40,11 +40,12 @@ def frontier(polygons: np.ndarray) -> np.ndarray:
     return edge_sharing(polygons).frontier
 
 
-def edge_sharing(polygons: np.ndarray) -> EdgeSharing:
-    """The frontier and the pairs of polygons that share an edge exactly reversed."""
+def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharing:
+    """The frontier and the pairs of polygons that share an edge exactly reversed (``edges``: the
+    polygons' polygon_edges, where the caller has them already)."""
     kind = shapely.get_type_id(polygons)
     others = np.flatnonzero(~shapely.is_empty(polygons) & ~np.isin(kind, (POLYGON, MULTIPOLYGON)))
-    coords, vertex_part, part_of, edge_starts = polygon_edges(polygons, ~shapely.is_missing(polygons))
+    coords, vertex_part, part_of, edge_starts = edges or polygon_edges(polygons)
     none = np.array([], dtype=np.int64)
     if len(edge_starts) == 0:
         return EdgeSharing(others, none, none)
@@ -116,9 +117,9 @@ def _signed_area(
     """Twice each polygon's signed area (positive anticlockwise), and the sum of its terms' sizes,
     taken about each polygon's first point so that nothing is lost to large coordinates."""
     first = np.flatnonzero(np.diff(vertex_part, prepend=-1) != 0)  # a polygon's points run together
-    origin = np.repeat(first, np.diff(np.append(first, len(coords))))
-    x, y = (coords[:, k] - coords[origin, k] for k in (0, 1))
-    terms = x[edge_starts] * y[edge_starts + 1] - y[edge_starts] * x[edge_starts + 1]
+    counts = np.diff(np.append(first, len(coords)))
+    x, y = (coords[:, k] - np.repeat(coords[first, k], counts) for k in (0, 1))
+    terms = (x[:-1] * y[1:] - y[:-1] * x[1:])[edge_starts]  # each vertex with the next; edges are some of them
     edge_part = vertex_part[edge_starts]
     return np.bincount(edge_part, weights=terms, minlength=parts), np.bincount(
         edge_part, weights=np.abs(terms), minlength=parts

@@ -22,25 +22,29 @@ UNITS = {"m2": 1.0, "km2": M2_PER_KM2, "ha": M2_PER_HA, "mu": M2_PER_MU}
 UNIT_LABELS = {"km2": "km²", "ha": "ha", "mu": "mu (亩)", "m2": "m²"}  # as reports and messages show them
 
 
-def geodesic_area_m2(geometries: np.ndarray) -> np.ndarray:
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # what polygon_edges returns
+
+
+def geodesic_area_m2(geometries: np.ndarray, edges: Edges | None = None) -> np.ndarray:
     """Area in m2 of each WGS84 geometry, its edges geodesics; 0 for points and lines, NaN for missing.
 
     Vectorised: each edge's share of the area is integrated along the geodesic (below).
     Polygons with an edge over 10 km are measured one by one with pyproj.Geod (Karney).
+    ``edges``: the geometries' polygon_edges, where the caller has them already.
     """
     geoms = np.asarray(geometries, dtype=object)
-    areas, longest = _ellipsoidal_area(geoms, WGS84_AXES, geodesic_edges=True)
+    areas, longest = _ellipsoidal_area(geoms, WGS84_AXES, True, edges)
     for i in np.flatnonzero(longest > LONG_EDGE_M):
         areas[i] = abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geoms[i]))[0])
     return areas
 
 
-def survey_area_m2(geometries: np.ndarray) -> np.ndarray:
+def survey_area_m2(geometries: np.ndarray, edges: Edges | None = None) -> np.ndarray:
     """The ellipsoidal area of China's land surveys (国土调查办发〔2008〕32号, with CGCS2000's
     ellipsoid as the third survey applies it): each edge a straight line in longitude and
     latitude, the area the exact integral over the ellipsoid (the official series formula
     sums the same integral). A survey layer's TBMJ is this figure."""
-    return _ellipsoidal_area(np.asarray(geometries, dtype=object), CGCS2000_AXES, geodesic_edges=False)[0]
+    return _ellipsoidal_area(np.asarray(geometries, dtype=object), CGCS2000_AXES, False, edges)[0]
 
 
 AREA_METHODS = {"geodesic": geodesic_area_m2, "survey": survey_area_m2}
@@ -61,7 +65,7 @@ EDGES_PER_BLOCK = 1 << 14  # edges measured at once: numpy's temporaries then st
 _GAUSS = {n: ((x + 1) / 2, w / 2) for n, (x, w) in ((n, np.polynomial.legendre.leggauss(n)) for n in (2, 4))}
 
 
-def _ellipsoidal_area(geoms: np.ndarray, axes: tuple[float, float], geodesic_edges: bool):
+def _ellipsoidal_area(geoms: np.ndarray, axes: tuple[float, float], geodesic_edges: bool, edges: Edges | None):
     """Each geometry's area in m2 and its longest edge in m (NaN area for missing geometries).
 
     By Green's theorem the area of a ring on the ellipsoid is -∮ F(φ) dλ, where
@@ -76,7 +80,7 @@ def _ellipsoidal_area(geoms: np.ndarray, axes: tuple[float, float], geodesic_edg
     longest = np.zeros(len(geoms))
     present = ~shapely.is_missing(geoms)
     areas[present] = 0.0
-    coords, vertex_part, part_of, edge_starts = polygon_edges(geoms, present)
+    coords, vertex_part, part_of, edge_starts = edges or polygon_edges(geoms, present)
     if len(edge_starts) == 0:
         return areas, longest
     edge_part = vertex_part[edge_starts]
@@ -116,7 +120,7 @@ def _edge_integrals(lon1, lat1, lon2, lat2, a: float, f: float, geodesic_edges: 
     return integral, length
 
 
-def polygon_edges(geoms: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def polygon_edges(geoms: np.ndarray, present: np.ndarray | None = None) -> Edges:
     """The vertices of the geometries' polygons, each vertex's polygon, each polygon's geometry,
     and the index of each edge's first vertex: what the areas are summed over, and the edges the
     overlap test (geo.coverage) matches. A polygon's vertices run together.
@@ -125,6 +129,7 @@ def polygon_edges(geoms: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, n
     polygon; only holed ones are split into rings (turned so that holes subtract), which costs a
     geometry object per ring.
     """
+    present = ~shapely.is_missing(geoms) if present is None else present
     types = shapely.get_type_id(geoms)
     if np.all(types[present] == 3):  # all plain polygons: no parts to split
         parts, part_of = geoms[present], np.flatnonzero(present)

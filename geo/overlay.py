@@ -16,20 +16,20 @@ added as it is, and the overlapping features are counted and reported.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from geo.coverage import overlapping
+from geo.coverage import edge_sharing, overlapping
 from geo.errors import UsageError
 from geo.io import LABEL
 from geo.layers import Layer, check_features
-from geo.measure import AREA_METHODS, GEOD, UNITS
+from geo.measure import AREA_METHODS, GEOD, UNITS, polygon_edges
 from geo.problems import WARNING, InputError, Problem
-from geo.threads import THREADS
+from geo.threads import THREADS, in_slices
 
 NO_CLASS = "(none)"
 GEODESIC_STEP_M = 50.0  # a zone's longer edges get vertices along their geodesic this far apart
@@ -106,25 +106,32 @@ def overlay_areas(
     parcels = overlay.frame.geometry.to_numpy()
     codes, classes = class_codes(overlay.frame[by])
     class_of = codes[parcel_of]
-    # The overlap test and the pieces, cut and measured in slices, are worked out on every core
-    # while the parcels are checked (shapely and numpy release the GIL); nothing is taken from
-    # them until the check has passed.
-    with ThreadPoolExecutor(max_workers=THREADS + 1) as pool:  # one for the overlap test
-        overlaps = pool.submit(overlapping, parcels[involved])
+    whole = parcels[involved]
+    # The overlap test, the features' areas and the pieces, cut and measured in slices, are
+    # worked out on every core while the features are checked (shapely and numpy release the
+    # GIL); nothing is taken from them until the check has passed. The features' edges, found
+    # once, serve both the overlap test and their areas: a piece inside a zone is its feature.
+    with ThreadPoolExecutor(max_workers=THREADS + 2) as pool:  # two for the overlap test and the areas
+        overlaps = pool.submit(_overlaps_and_areas, pool, whole, method)
         pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
-        cuts = [pool.submit(measured_pieces, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
+        cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
         if not overlay.checked and not repair:
             try:
                 notes += check_features(overlay, involved)
             except InputError:
                 pool.shutdown(cancel_futures=True)  # the slices not started yet are not wanted
                 raise
-        pieces, piece_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
+        pieces, inside, cut_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
+        (first, second), whole_m2 = overlaps.result()
+        piece_m2 = np.where(inside, np.nan_to_num(whole_m2.result())[np.searchsorted(involved, parcel_of)], cut_m2)
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
-        first, second = overlaps.result()
     summary.notes += notes
     if len(first):
-        merge_overlaps(summary, zone_of, class_of, parcel_of, pieces, piece_m2, (involved[first], involved[second]))
+        pairs = (involved[first], involved[second])
+        summary.class_m2, covered = merged_areas(
+            zone_of, class_of, parcel_of, pieces, piece_m2, pairs, summary.class_m2.shape, method
+        )
+        summary.overlap_m2 = overlap_beyond_slivers(summary.class_m2, covered)
         summary.notes.append(
             Problem(
                 str(overlay.path),
@@ -150,10 +157,25 @@ def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, fl
 
 
 def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (zone, feature) pairs that meet, and the features that meet any zone."""
+    """The (zone, feature) pairs that meet, and the features that meet any zone. Pairs whose boxes
+    meet are found in the tree; whether they meet is asked on every core, of prepared zones."""
     parcels = overlay.frame.geometry.to_numpy()
-    zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
+    zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms)
+    prepared = _prepared_copies(zone_geoms)
+    meet = in_slices(
+        lambda pairs: shapely.intersects(prepared[zone_of[pairs]], parcels[parcel_of[pairs]]), np.arange(len(zone_of))
+    )
+    zone_of, parcel_of = zone_of[meet], parcel_of[meet]
     return zone_of, parcel_of, np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
+
+
+def _prepared_copies(zone_geoms: np.ndarray) -> np.ndarray:
+    """Prepared copies of the zones (GEOS indexes each for its predicates). Preparing changes a
+    geometry in place, and two threads preparing the same zones at once (two dask workers in one
+    process, sharing what was scattered to them) crash the interpreter: copies of their own."""
+    copies = shapely.from_wkb(shapely.to_wkb(zone_geoms))
+    shapely.prepare(copies)
+    return copies
 
 
 def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:
@@ -164,20 +186,35 @@ def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:
     return along_geodesics(zone_geoms, GEODESIC_STEP_M) if method == "geodesic" else zone_geoms
 
 
-def cut_pieces(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray) -> np.ndarray:
-    """Each (zone, parcel) pair's piece: the parcel itself when the zone holds it, else the cut.
-
-    The zones are prepared (GEOS indexes each for the containment test) on copies of their own:
-    preparing changes a geometry in place, and two threads preparing the same zones at once (two
-    dask workers in one process, sharing what was scattered to them) crash the interpreter.
-    """
-    zone_geoms = shapely.from_wkb(shapely.to_wkb(zone_geoms))
-    shapely.prepare(zone_geoms)
+def cut_pieces(
+    zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each (zone, parcel) pair's piece: the parcel itself when the zone holds it (``inside``),
+    else the cut."""
+    zone_geoms = _prepared_copies(zone_geoms)
     inside = shapely.contains_properly(zone_geoms[zone_of], parcels[parcel_of])
     pieces = parcels[parcel_of].copy()
     crossing = ~inside
     pieces[crossing] = shapely.intersection(zone_geoms[zone_of[crossing]], parcels[parcel_of[crossing]])
-    return pieces
+    return pieces, inside
+
+
+def _cut_and_measured(
+    zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray, method: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs' pieces, which are whole parcels, and the cut pieces' areas in m2 (0 for the whole)."""
+    pieces, inside = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
+    cut_m2 = np.zeros(len(pieces))
+    cut_m2[~inside] = np.nan_to_num(AREA_METHODS[method](pieces[~inside]))
+    return pieces, inside, cut_m2
+
+
+def _overlaps_and_areas(pool: ThreadPoolExecutor, polygons: np.ndarray, method: str) -> tuple[tuple, Future]:
+    """The pairs of the polygons that overlap, and (being measured on another thread) their areas,
+    both from the polygons' edges found once."""
+    edges = polygon_edges(polygons)
+    areas = pool.submit(AREA_METHODS[method], polygons, edges)
+    return overlapping(polygons, edge_sharing(polygons, edges)), areas
 
 
 def class_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -199,7 +236,7 @@ def measured_pieces(
     zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray, method: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each (zone, parcel) pair's piece, and its area in m2 by ``method``."""
-    pieces = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
+    pieces, _ = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
     return pieces, np.nan_to_num(AREA_METHODS[method](pieces))
 
 
@@ -258,41 +295,71 @@ def along_geodesics(geoms: np.ndarray, step_m: float) -> np.ndarray:
     return result
 
 
-def merge_overlaps(
-    summary: OverlaySummary,
+def merged_areas(
     zone_of: np.ndarray,
     class_of: np.ndarray,
     parcel_of: np.ndarray,
     pieces: np.ndarray,
     piece_m2: np.ndarray,
     pairs: tuple[np.ndarray, np.ndarray],
-) -> None:
-    """Class areas, covered area and overlap when some features overlap (``pairs`` of them): in
+    shape: tuple[int, int],
+    method: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each zone's class areas and covered area when some features overlap (``pairs`` of them): in
     each zone, the pieces that overlap another piece of their class are merged by class, those
     that overlap any other by zone, and every other piece is added as it is."""
-    measure = AREA_METHODS[summary.method]
-    zones, classes = summary.class_m2.shape
+    measure = AREA_METHODS[method]
+    zones, classes = shape
     piece_pairs = _pieces_of_pairs(zone_of, parcel_of, pairs)
     same_class = class_of[piece_pairs[:, 0]] == class_of[piece_pairs[:, 1]]
 
     def merged(keys: np.ndarray, of: np.ndarray, size: int) -> np.ndarray:
-        """The area of each key's pieces, those among ``of`` merged."""
-        joined = np.zeros(len(pieces), dtype=bool)
-        joined[of.ravel()] = True
-        sums = np.bincount(keys[~joined], weights=piece_m2[~joined], minlength=size)
-        groups, group_of = np.unique(keys[joined], return_inverse=True)
-        order = np.argsort(group_of, kind="stable")
-        ends = np.cumsum(np.bincount(group_of, minlength=len(groups)))
-        unions = [shapely.union_all(part) for part in np.split(pieces[joined][order], ends[:-1])]
-        sums[groups] += np.nan_to_num(measure(np.array(unions, dtype=object)))
+        """The area of each key's pieces, the pieces joined by the pairs ``of`` (of one key) merged."""
+        joined, local = np.unique(of, return_inverse=True)
+        alone = np.ones(len(pieces), dtype=bool)
+        alone[joined] = False
+        sums = np.bincount(keys[alone], weights=piece_m2[alone], minlength=size)
+        together = _components(len(joined), *local.reshape(-1, 2).T)  # each merged on its own
+        _, first, unions = unions_by(together, pieces[joined])
+        np.add.at(sums, keys[joined[first]], np.nan_to_num(measure(unions)))
         return sums
 
-    summary.class_m2[:] = merged(zone_of * classes + class_of, piece_pairs[same_class], zones * classes).reshape(
-        zones, classes
-    )
-    covered = merged(zone_of, piece_pairs, zones)
-    overlap = summary.class_m2.sum(axis=1) - covered
-    summary.overlap_m2[:] = np.where(overlap > SLIVER_M2 * np.maximum(1.0, covered / 1e6), overlap, 0.0)
+    class_m2 = merged(zone_of * classes + class_of, piece_pairs[same_class], zones * classes)
+    return class_m2.reshape(zones, classes), merged(zone_of, piece_pairs, zones)
+
+
+def unions_by(keys: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys, the position of each one's first geometry, and the union of each key's
+    geometries (two at a time in one vectorised call: most overlaps are a parcel drawn twice)."""
+    groups, first, group_of, sizes = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    unions = geoms[first].copy()
+    order = np.argsort(group_of, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    two = sizes == 2
+    unions[two] = shapely.union(geoms[order[starts[two]]], geoms[order[starts[two] + 1]])
+    for group in np.flatnonzero(sizes > 2):
+        unions[group] = shapely.union_all(geoms[order[starts[group] : starts[group] + sizes[group]]])
+    return groups, first, unions
+
+
+def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Each of ``count`` nodes' component in the graph of edges (left, right): its smallest node."""
+    label = np.arange(count)
+    while True:
+        smaller = np.minimum(label[left], label[right])
+        joined = label.copy()
+        np.minimum.at(joined, left, smaller)
+        np.minimum.at(joined, right, smaller)
+        joined = joined[joined]  # a node takes its label's label: paths halve each round
+        if np.array_equal(joined, label):
+            return label
+        label = joined
+
+
+def overlap_beyond_slivers(class_m2: np.ndarray, covered_m2: np.ndarray) -> np.ndarray:
+    """Each zone's overlap of different classes (sum of classes − covered), none where it is noise."""
+    overlap = class_m2.sum(axis=1) - covered_m2
+    return np.where(overlap > SLIVER_M2 * np.maximum(1.0, covered_m2 / 1e6), overlap, 0.0)
 
 
 def _pieces_of_pairs(zone_of: np.ndarray, parcel_of: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:

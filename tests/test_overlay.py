@@ -90,6 +90,28 @@ def test_class_areas_uncovered_and_overlap_match_an_independent_computation(run,
     assert "features overlap others" in result.stderr
 
 
+def test_overlaps_within_one_class_are_merged_and_are_no_overlap(run, tmp_path):
+    """Cells drawn twice and a box across two cells, each under the class of what it lies on: the
+    class areas are their unions, and no overlap is reported, as none is between classes."""
+    grid = parcel_grid(gaps=False, overlaps=False)
+    twice = grid.iloc[[100, 101, 250]]
+    across = grid.iloc[[400]].assign(geometry=grid.geometry.iloc[[400]].union(grid.geometry.iloc[401]).buffer(-1e-5))
+    same_class = across.assign(DLMC=grid["DLMC"].iloc[400])
+    grid.loc[401, "DLMC"] = grid.loc[400, "DLMC"]
+    layer = pd.concat([grid, twice, same_class], ignore_index=True)
+    zones = write(ZONES, tmp_path / "zones.geojson")
+    parcels = write(gpd.GeoDataFrame(layer, crs=4326), tmp_path / "twice.geojson")
+    result = run("area", zones, "--overlay", parcels, "--by", "DLMC", "--format", "json")
+    document = json.loads(result.stdout)
+    truth = independent(gpd.read_file(zones), gpd.read_file(parcels))
+    for zone in document["features"]:
+        for name, area in truth[zone["id"]]["classes"].items():
+            assert zone["classes"][name]["area_m2"] == pytest.approx(area, rel=1e-6, abs=0.01)
+        assert zone["overlap_m2"] == 0
+        assert zone["uncovered_m2"] == pytest.approx(truth[zone["id"]]["uncovered"], rel=1e-6, abs=0.01)
+    assert "9 features overlap others" in result.stderr  # 3 cells and their copies; the box and its 2 cells
+
+
 def test_a_clean_coverage_reports_no_overlap_and_no_warning(run, tmp_path):
     zones = write(ZONES, tmp_path / "zones.geojson")
     parcels = write(parcel_grid(gaps=False, overlaps=False), tmp_path / "clean.geojson")

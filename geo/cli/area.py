@@ -7,7 +7,8 @@ edges straight in longitude and latitude: a survey layer's TBMJ). Names, ids
 and declared areas come from the layer's own fields (--name-field, --id-field,
 --declared-field, else the usual names, reported). --overlay breaks each zone
 down by the classes of another layer (--by), here or on a dask cluster
-(--engine dask). With no LAYER, measures the shipped Hengyang example,
+(--engine dask). --level rolls 三调 land-use codes (DLBM) up to 一级类 or
+三大类 by the shipped code table or your own (--classes). With no LAYER, measures the shipped Hengyang example,
 counting its landmarks and enterprises inside each part; -o writes the table
 to a file (.csv, .xlsx, .json, .md).
 """
@@ -37,6 +38,19 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
     "by",
     metavar="FIELD",
     help="Group features by this property and sum; with --overlay, the overlay's field to break each zone down by.",
+)
+@click.option(
+    "--level",
+    metavar="LEVEL",
+    help="Roll the --by field's 三调 land-use codes up: second (二级类, as coded), first (一级类) or "
+    "major (三大类: 农用地, 建设用地, 未利用地).",
+)
+@click.option(
+    "--classes",
+    "classes_file",
+    type=click.Path(),
+    metavar="FILE",
+    help="--level: your own code table (CSV or Excel: code, name, first, major) in place of the shipped 三调 one.",
 )
 @click.option(
     "--overlay",
@@ -77,6 +91,8 @@ def command(
     layers: tuple[str, ...],
     units: str,
     by: str | None,
+    level: str | None,
+    classes_file: str | None,
     overlay: str | None,
     engine: str,
     workers: int | None,
@@ -91,6 +107,7 @@ def command(
     from geo.areas import summarise_areas
     from geo.areas_report import area_report, overlay_report
     from geo.inputs import load_layers
+    from geo.landuse import class_table, level_of, roll_up
     from geo.layers import read_layer
     from geo.output import refuse_overwriting_inputs
     from geo.overlay import overlay_areas, search_boxes
@@ -104,6 +121,11 @@ def command(
         raise click.BadParameter(
             f"{', '.join(unknown) or 'none'}: choose from {', '.join(UNIT_CHOICES)}", param_hint="--units"
         )
+    if level is None and classes_file is not None:
+        raise click.UsageError("--classes is the code table --level rolls codes up by: give --level too")
+    if level is not None and by is None:
+        raise click.UsageError("--level rolls up the codes of a field: give --by FIELD (DLBM)")
+    rolling = (level_of(level), class_table(classes_file)) if level is not None else None
     if count_layers and not layers:
         raise click.UsageError("--count counts points inside a polygon LAYER: give one")
     read_options = read_options.on_day(date.today())  # versions that stood side by side
@@ -118,12 +140,14 @@ def command(
         if by is None:
             raise click.UsageError("--overlay breaks each zone down by a field of the overlay: give --by FIELD")
         if engine == "dask":
-            found = _on_dask(polygons, overlay, by, method, workers, scheduler)
+            found = _on_dask(polygons, overlay, by, method, workers, scheduler, rolling)
         else:
             near = search_boxes(polygons, method)
             reading = replace(read_options, columns=(by,), near=near, wants=POLYGONAL)
             classes = read_layer(overlay, None, reading, checked=False)
             options.show_warnings(classes)
+            if rolling:
+                options.show_problems(roll_up(classes, by, *rolling))
             found = [
                 (paths.display(z.path), overlay_areas(z, classes, by, method, read_options.repair)) for z in polygons
             ]
@@ -131,6 +155,9 @@ def command(
             options.show_problems(summary.notes)
         options.write_report(overlay_report(found, chosen), fmt, out)
         return
+    if rolling:
+        for layer in polygons:
+            options.show_problems(roll_up(layer, by, *rolling))
     summaries = [
         (paths.display(layer.path), summarise_areas(layer, by=by, point_layers=points, method=method))
         for layer in polygons
@@ -140,7 +167,7 @@ def command(
     options.write_report(area_report(summaries, chosen), fmt, out)
 
 
-def _on_dask(polygons, overlay: str, by: str, method: str, workers: int | None, scheduler: str | None) -> list:
+def _on_dask(polygons, overlay: str, by: str, method: str, workers: int | None, scheduler: str | None, rolling) -> list:
     """The overlay computed on a dask cluster, local or running; progress on a terminal."""
     import sys
 
@@ -150,7 +177,10 @@ def _on_dask(polygons, overlay: str, by: str, method: str, workers: int | None, 
     client = connect(workers, scheduler)
     try:
         return [
-            (paths.display(z.path), overlay_areas_dask(z, overlay, by, method, client, progress=sys.stderr.isatty()))
+            (
+                paths.display(z.path),
+                overlay_areas_dask(z, overlay, by, method, client, progress=sys.stderr.isatty(), rolling=rolling),
+            )
             for z in polygons
         ]
     finally:

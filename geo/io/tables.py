@@ -55,7 +55,7 @@ def read_table(
     no coordinate system: a table carries none."""
     name = str(path)
     try:
-        frame, problems = _read_rows(path)
+        frame, problems = read_rows(path)
     except (OSError, ValueError) as exc:  # a codec error is a ValueError
         return None, [Problem(name, f"cannot be read as a table: {str(exc).splitlines()[0]}")]
     frame.columns, renamed = _unique_names([str(c).strip() for c in frame.columns])
@@ -92,7 +92,8 @@ def read_table(
     return parcels, problems + found
 
 
-def _read_rows(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+def read_rows(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """A CSV's or an Excel sheet's rows as text cells (None where empty), and how it was decoded."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         # calamine (Rust) reads a 100,000-row sheet several times faster than openpyxl;
         # its rows straight into a frame skip pandas' per-cell conversion of read_excel.
