@@ -71,9 +71,12 @@ def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharin
     )
 
 
-def overlapping(polygons: np.ndarray, sharing: EdgeSharing | None = None) -> tuple[np.ndarray, np.ndarray]:
+def overlapping(
+    polygons: np.ndarray, sharing: EdgeSharing | None = None, tree: shapely.STRtree | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (first < second) of (valid) polygons that share area, asking only about the
-    frontier and, round by round, the neighbours of the overlapping polygons found.
+    frontier and, round by round, the neighbours of the overlapping polygons found (``tree``: one
+    of the polygons, where the caller has built it already).
 
     Why that finds them all: take the polygons not asked about. Their edges are all shared with one
     other polygon; crossing an edge shared between two of them leaves their count unchanged. So
@@ -82,7 +85,7 @@ def overlapping(polygons: np.ndarray, sharing: EdgeSharing | None = None) -> tup
     that region's edge): found, and its neighbours asked about in the next round.
     """
     sharing = sharing or edge_sharing(polygons)
-    tree = shapely.STRtree(polygons)
+    tree = tree or shapely.STRtree(polygons)
     bounds = shapely.bounds(polygons)
     found = np.zeros(len(polygons), dtype=bool)
     asked = np.zeros(len(polygons), dtype=bool)

@@ -111,7 +111,7 @@ def overlay_areas(
     # worked out on every core while the features are checked (shapely and numpy release the
     # GIL); nothing is taken from them until the check has passed. The features' edges, found
     # once, serve both the overlap test and their areas: a piece inside a zone is its feature.
-    with ThreadPoolExecutor(max_workers=THREADS + 2) as pool:  # two for the overlap test and the areas
+    with ThreadPoolExecutor(max_workers=THREADS + 3) as pool:  # three for the overlap test and the areas
         overlaps = pool.submit(_overlaps_and_areas, pool, whole, method)
         pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
         cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
@@ -158,21 +158,24 @@ def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, fl
 
 def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (zone, feature) pairs that meet, and the features that meet any zone. Pairs whose boxes
-    meet are found in the tree; whether they meet is asked on every core, of prepared zones."""
+    meet are found in a tree of the zones (few: it is built at once, and each feature looks itself
+    up in it); whether they meet is asked on every core, each slice of its own prepared zones."""
     parcels = overlay.frame.geometry.to_numpy()
-    zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms)
-    prepared = _prepared_copies(zone_geoms)
-    meet = in_slices(
-        lambda pairs: shapely.intersects(prepared[zone_of[pairs]], parcels[parcel_of[pairs]]), np.arange(len(zone_of))
-    )
+    parcel_of, zone_of = shapely.STRtree(zone_geoms).query(parcels)
+
+    def meet_in(pairs: np.ndarray) -> np.ndarray:
+        return shapely.intersects(_prepared_copies(zone_geoms)[zone_of[pairs]], parcels[parcel_of[pairs]])
+
+    meet = in_slices(meet_in, np.arange(len(zone_of)))
     zone_of, parcel_of = zone_of[meet], parcel_of[meet]
     return zone_of, parcel_of, np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
 
 
 def _prepared_copies(zone_geoms: np.ndarray) -> np.ndarray:
-    """Prepared copies of the zones (GEOS indexes each for its predicates). Preparing changes a
-    geometry in place, and two threads preparing the same zones at once (two dask workers in one
-    process, sharing what was scattered to them) crash the interpreter: copies of their own."""
+    """Prepared copies of the zones (GEOS indexes each for its predicates), for one thread. A
+    prepared geometry builds its indexes in place when first asked: two threads asking the same
+    one at once (slices of one job, or two dask workers in one process sharing what was scattered
+    to them) crash the interpreter."""
     copies = shapely.from_wkb(shapely.to_wkb(zone_geoms))
     shapely.prepare(copies)
     return copies
@@ -212,9 +215,10 @@ def _cut_and_measured(
 def _overlaps_and_areas(pool: ThreadPoolExecutor, polygons: np.ndarray, method: str) -> tuple[tuple, Future]:
     """The pairs of the polygons that overlap, and (being measured on another thread) their areas,
     both from the polygons' edges found once."""
+    tree = pool.submit(shapely.STRtree, polygons)
     edges = polygon_edges(polygons)
     areas = pool.submit(AREA_METHODS[method], polygons, edges)
-    return overlapping(polygons, edge_sharing(polygons, edges)), areas
+    return overlapping(polygons, edge_sharing(polygons, edges), tree.result()), areas
 
 
 def class_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

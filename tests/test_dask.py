@@ -63,6 +63,38 @@ def test_a_local_cluster_of_two_workers_gives_the_local_engines_figures(sample):
         assert "4 partitions on 2 dask workers" in str(note)
 
 
+def test_features_overlapping_across_partitions_are_counted_once(tmp_path):
+    """Parcels drawn across others, some in the same partition as what they cover and some in
+    another (they come first in the file; the grid's cells they lie on fall in later partitions):
+    the figures of the plain geopandas computation, overlap included."""
+    import dask_geopandas
+    import geopandas as gpd
+    import pandas as pd
+    from distributed import Client, LocalCluster
+
+    from tests.test_overlay import independent
+
+    grid = parcel_grid(n=60, step=0.001, gaps=True, overlaps=True)
+    extras = grid["id"].str[1:].astype(int) >= len(grid) - 10  # parcel_grid's overlapping parcels come last
+    copies = grid[~extras].iloc[[1500, 2600]].assign(DLMC=grid["DLMC"].iloc[0])  # cells drawn twice
+    layer = gpd.GeoDataFrame(pd.concat([grid[extras], copies, grid[~extras]], ignore_index=True), crs=4326)
+    dask_geopandas.from_geopandas(layer, npartitions=3, sort=False).to_parquet(tmp_path / "dltb.parquet")
+    zones = as_layer(OVERLAY_ZONES, "zones")
+    truth = independent(OVERLAY_ZONES, layer)
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        summary = overlay_areas_dask(zones, tmp_path / "dltb.parquet", "DLMC", "geodesic", client)
+    document = summary.to_dict()
+    for zone in document["features"]:
+        expected = truth[zone["id"]]
+        for name, area in expected["classes"].items():
+            assert zone["classes"][name]["area_m2"] == pytest.approx(area, rel=1e-6, abs=0.01), (zone["id"], name)
+        assert zone["overlap_m2"] == pytest.approx(expected["overlap"], rel=1e-6, abs=0.01)
+        assert zone["uncovered_m2"] == pytest.approx(expected["uncovered"], rel=1e-6, abs=0.01)
+    assert sum(truth[z]["overlap"] for z in truth) > 1000
+    assert "partitions meet on" in str(summary.notes[-1])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
