@@ -62,7 +62,7 @@ def check_frame(
                 problems.append(Problem(name, text, str(labels[row]), severity))
 
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    unreported = np.array([label not in reported for label in labels], dtype=bool)
+    unreported = ~pd.Series(labels, dtype=object).isin(reported).to_numpy()
     add(missing & unreported, "has no geometry; every feature needs one")
 
     types = shapely.get_type_id(geoms)

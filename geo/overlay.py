@@ -104,8 +104,6 @@ def overlay_areas(
         if notes:  # a repaired feature may meet other zones
             zone_of, parcel_of, involved = _meeting(zone_geoms, overlay)
     parcels = overlay.frame.geometry.to_numpy()
-    codes, classes = class_codes(overlay.frame[by])
-    class_of = codes[parcel_of]
     whole = parcels[involved]
     # The overlap test, the features' areas and the pieces, cut and measured in slices, are
     # worked out on every core while the features are checked (shapely and numpy release the
@@ -113,6 +111,7 @@ def overlay_areas(
     # once, serve both the overlap test and their areas: a piece inside a zone is its feature.
     with ThreadPoolExecutor(max_workers=THREADS + 3) as pool:  # three for the overlap test and the areas
         overlaps = pool.submit(_overlaps_and_areas, pool, whole, method)
+        classes_of = pool.submit(class_codes, overlay.frame[by])
         pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
         cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
         if not overlay.checked and not repair:
@@ -124,6 +123,8 @@ def overlay_areas(
         pieces, inside, cut_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
         (first, second), whole_m2 = overlaps.result()
         piece_m2 = np.where(inside, np.nan_to_num(whole_m2.result())[np.searchsorted(involved, parcel_of)], cut_m2)
+        codes, classes = classes_of.result()
+        class_of = codes[parcel_of]
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
     summary.notes += notes
     if len(first):
