@@ -369,7 +369,8 @@ def overlap_beyond_slivers(class_m2: np.ndarray, covered_m2: np.ndarray) -> np.n
 
 def _pieces_of_pairs(zone_of: np.ndarray, parcel_of: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """The pairs of pieces (in one zone) cut from the pairs of features that overlap."""
-    pieces = pd.DataFrame({"zone": zone_of, "parcel": parcel_of, "piece": np.arange(len(zone_of))})
+    of_pairs = np.flatnonzero(np.isin(parcel_of, np.concatenate(pairs)))  # a few of a layer's pieces
+    pieces = pd.DataFrame({"zone": zone_of[of_pairs], "parcel": parcel_of[of_pairs], "piece": of_pairs})
     features = pd.DataFrame({"first": pairs[0], "second": pairs[1]})
     first = features.merge(pieces, left_on="first", right_on="parcel")
     both = first.merge(pieces, left_on=["second", "zone"], right_on=["parcel", "zone"], suffixes=("", "_other"))
