@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "area": "Ellipsoidal area of each feature, in km2, ha and mu, with its share and the declared figure.",
     "audit": "The declared figures of the Hengyang example against what the layers measure.",
     "build": "Compose the layers into one self-contained HTML map.",
+    "figure": "The map as a figure for reports: SVG, PDF or PNG with 图名, 图例, 比例尺 and 指北针.",
     "convert": "Convert a layer between coordinate systems: WGS84, GCJ-02, BD-09 and EPSG.",
 }
 

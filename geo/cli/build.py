@@ -22,23 +22,7 @@ from geo.cli import options
 
 @click.command(help=__doc__)
 @options.output_option("Where to write the map [default: build/map.html].")
-@click.option("--zones", type=click.Path(), help="Zones layer (polygons): measured, with a statistics panel.")
-@click.option("--landmarks", type=click.Path(), help="Landmarks layer (points, or a table of them).")
-@click.option("--enterprises", type=click.Path(), help="Enterprises layer (points, or a CSV/Excel firm list).")
-@click.option("--districts", type=click.Path(), help="Districts layer shown as context.")
-@click.option(
-    "--history",
-    type=click.Path(),
-    help="The boundary over time (polygons with valid_from/valid_to): an overlay with a time slider.",
-)
-@click.option("--title", help="The map's title [default: the example's name, or the first layer's file name].")
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the map's labels.",
-)
+@options.layer_set
 @click.option(
     "--cluster-above",
     type=click.IntRange(min=0),

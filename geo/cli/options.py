@@ -175,6 +175,30 @@ output_file = output_option(
 )
 
 
+_LAYER_OPTIONS = [
+    click.option("--zones", type=click.Path(), help="Zones layer (polygons): measured, with a statistics panel."),
+    click.option("--landmarks", type=click.Path(), help="Landmarks layer (points, or a table of them)."),
+    click.option("--enterprises", type=click.Path(), help="Enterprises layer (points, or a CSV/Excel firm list)."),
+    click.option("--districts", type=click.Path(), help="Districts layer shown as context."),
+    click.option(
+        "--history",
+        type=click.Path(),
+        help="The boundary over time (polygons with valid_from/valid_to): an overlay with a time slider.",
+    ),
+    click.option("--title", help="The title [default: the example's name, or the first layer's file name]."),
+    click.option(
+        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the labels."
+    ),
+]
+
+
+def layer_set(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The layers a map or a figure is made of (--zones ... --history), with its --title and --lang."""
+    for option in reversed(_LAYER_OPTIONS):
+        command = option(command)
+    return command
+
+
 def write_report(report: Any, fmt: str | None, out: str | None) -> None:
     """The one output path: a report rendered in its format, to the terminal or to a file."""
     from geo.output import write_bytes, write_text

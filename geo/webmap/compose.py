@@ -26,7 +26,15 @@ from geo.layers import Layer
 from geo.webmap.assets import Runtime
 from geo.webmap.basemaps import BaseLayer, base_maps
 from geo.webmap.cards import Card, ColumnCard, district_cards, history_cards, zone_cards
-from geo.webmap.content import POINT_COLORS, ZONE_COLORS, Palette, point_columns, stats_table, text, vocabulary
+from geo.webmap.content import (
+    POINT_COLORS,
+    Palette,
+    point_columns,
+    point_palettes,
+    stats_table,
+    text,
+    zone_colors,
+)
 from geo.webmap.frame import MapPage, ZoneMap
 from geo.webmap.labels import LABELS
 from geo.webmap.layer_control import GroupedLayerControl
@@ -109,12 +117,12 @@ def _title(layers: LayerSet, options: MapOptions) -> str:
 
 def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) -> tuple[list, list[dict]]:
     """One overlay per zone, with its card, and the legend's entries."""
-    colors = vocabulary().get("zone_colors", {}) if layers.example else {}
+    colors = zone_colors(layers)
     cards = zone_cards(layers, summary, options.lang)
     shapes = _display_geometries(layers.zones, options.simplify_m)
     overlays, legend = [], []
     for i, card in enumerate(cards):
-        color = colors.get(card.id, ZONE_COLORS[i % len(ZONE_COLORS)])
+        color = colors[i]
         legend.append({"color": color, "label": card.title})
         style = {"color": color, "weight": 2.5, "fillColor": color, "fillOpacity": 0.12}
         overlays.append(CardLayer(_polygon_collection(shapes, cards, [i]), card.title, style, key=str(card.id)))
@@ -145,21 +153,6 @@ def _history_layer(layers: LayerSet, options: MapOptions) -> tuple[CardLayer, Ti
         none=words["not_drawn"],
     )
     return layer, slider
-
-
-def _palettes(layers: LayerSet, lang: str) -> dict[str, Palette]:
-    """Group names and colours of each point layer; the example's come from its vocabulary."""
-    known = vocabulary() if layers.example else {"clusters": {}, "categories": {}}
-    return {
-        "enterprises": Palette.of(layers.enterprises, known["clusters"], lambda k, v: k if lang == "zh" else v["en"])
-        if layers.enterprises
-        else None,
-        "landmarks": Palette.of(
-            layers.landmarks, known["categories"], lambda k, v: v["zh"] if lang == "zh" else v["en"]
-        )
-        if layers.landmarks
-        else None,
-    }
 
 
 def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
@@ -200,7 +193,7 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         collection = _polygon_collection(shapes, cards, list(range(len(cards))))
         context.append(CardLayer(collection, name, style, key="districts"))
 
-    palettes = _palettes(layers, lang)
+    palettes = point_palettes(layers, lang)
     point_groups, legend = {}, [{"title": words["zones"], "shape": "area", "items": zone_legend}]
     for kind, group_word in (("landmarks", words["category"]), ("enterprises", words["cluster"])):
         layer = getattr(layers, kind)

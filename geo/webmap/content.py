@@ -124,6 +124,28 @@ class Palette:
         return [{"color": self.colors[v], "label": self.label(v)} for v in self.values]
 
 
+def point_palettes(layers: LayerSet, lang: str) -> dict[str, Palette | None]:
+    """Group names and colours of each point layer; the example's come from its vocabulary."""
+    known = vocabulary() if layers.example else {"clusters": {}, "categories": {}}
+    return {
+        "enterprises": Palette.of(layers.enterprises, known["clusters"], lambda k, v: k if lang == "zh" else v["en"])
+        if layers.enterprises
+        else None,
+        "landmarks": Palette.of(
+            layers.landmarks, known["categories"], lambda k, v: v["zh"] if lang == "zh" else v["en"]
+        )
+        if layers.landmarks
+        else None,
+    }
+
+
+def zone_colors(layers: LayerSet) -> list[str]:
+    """Each zone's colour: the example's own, else the zones' family in turn."""
+    colors = vocabulary().get("zone_colors", {}) if layers.example else {}
+    ids = layers.zones.ids if layers.zones is not None else []
+    return [colors.get(zone_id, ZONE_COLORS[i % len(ZONE_COLORS)]) for i, zone_id in enumerate(ids)]
+
+
 def unit_label(unit: str, words: dict) -> str:
     """A unit as the map shows it: 亩 (or mu) in the map's language, the others by symbol."""
     return words["mu"] if unit == "mu" else UNIT_LABELS[unit]
