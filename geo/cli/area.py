@@ -83,6 +83,12 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
     metavar="LAYER",
     help="Count this point layer's features (GeoJSON, Shapefile, CSV or Excel) inside each polygon (repeatable).",
 )
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="With --overlay: also draw each zone's breakdown as stacked bars (.svg, .pdf or .png; needs [figure]).",
+)
 @options.output_format
 @options.output_file
 @options.reading
@@ -99,6 +105,7 @@ def command(
     scheduler: str | None,
     method: str,
     count_layers: tuple[str, ...],
+    chart: str | None,
     fmt: str | None,
     out: str | None,
     read_options,
@@ -114,6 +121,14 @@ def command(
     from geo.schema import POINT, POLYGONAL
 
     refuse_overwriting_inputs(out, [*layers, *count_layers, overlay])
+    refuse_overwriting_inputs(chart, [*layers, *count_layers, overlay])
+    if chart is not None:
+        from geo.figure import check_format, require_matplotlib
+
+        if overlay is None:
+            raise click.UsageError("--chart draws an --overlay's breakdown: give --overlay LAYER --by FIELD")
+        check_format(chart)
+        require_matplotlib()
 
     chosen = [u.strip() for u in units.split(",") if u.strip()]
     unknown = [u for u in chosen if u not in UNIT_CHOICES]
@@ -154,6 +169,10 @@ def command(
         for _, summary in found:
             options.show_problems(summary.notes)
         options.write_report(overlay_report(found, chosen), fmt, out)
+        if chart is not None:
+            from geo.chart import render_chart
+
+            click.echo(render_chart(found, chart), err=out is None)
         return
     if rolling:
         for layer in polygons:
