@@ -170,10 +170,19 @@ def fields_to_read(fields: list[str], wanted: tuple[str, ...], path: Path) -> tu
     for name in wanted:
         if name in fields:
             continue
-        same = [f for f in fields if f.casefold() == name.casefold()]
-        if len(same) == 1:
-            keep[same[0]] = name
-            problems.append(Problem(str(path), f"has no field {name!r}: read {same[0]!r}", severity=NOTE))
+        same = field_named(fields, name)
+        if same is not None:
+            keep[same] = name
+            problems.append(Problem(str(path), f"has no field {name!r}: read {same!r}", severity=NOTE))
         else:
             problems.append(Problem(str(path), f"no field {name!r}; it has: {', '.join(fields) or 'no fields'}"))
     return keep, problems
+
+
+def field_named(fields: list[str], name: str) -> str | None:
+    """The field called ``name``, or the only one called so in other case (a DBF's names are not
+    case-sensitive elsewhere); None where there is none, or several."""
+    if name in fields:
+        return name
+    same = [f for f in fields if f.casefold() == name.casefold()]
+    return same[0] if len(same) == 1 else None

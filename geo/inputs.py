@@ -12,6 +12,7 @@ from pathlib import Path
 
 from geo import paths
 from geo.areas import AreaSummary, summarise_areas
+from geo.evaluation import Evaluation, evaluate
 from geo.io import LABEL
 from geo.layers import Layer, read_layer
 from geo.overlay import OverlaySummary, overlay_areas
@@ -27,14 +28,15 @@ class LayerSet:
     enterprises: Layer | None = None
     districts: Layer | None = None
     history: Layer | None = None  # the boundary over time: every version, with valid_from/valid_to
+    evaluation: Layer | None = None  # the land evaluation's parcels (geo build --evaluation)
     example: bool = False  # the shipped Hengyang example: its boundaries are schematic
     _summary: AreaSummary | None = field(default=None, repr=False)
     _by_district: OverlaySummary | None = field(default=None, repr=False)
+    _evaluated: Evaluation | None = field(default=None, repr=False)
 
     def all(self) -> list[Layer]:
-        return [
-            layer for layer in (self.zones, self.landmarks, self.enterprises, self.districts, self.history) if layer
-        ]
+        every = (self.zones, self.landmarks, self.enterprises, self.districts, self.history, self.evaluation)
+        return [layer for layer in every if layer]
 
     def points(self) -> list[Layer]:
         return [layer for layer in (self.landmarks, self.enterprises) if layer]
@@ -44,6 +46,12 @@ class LayerSet:
         if self._summary is None and self.zones is not None:
             self._summary = summarise_areas(self.zones, point_layers=self.points())
         return self._summary
+
+    def zone_evaluation(self) -> Evaluation | None:
+        """The land evaluation's indicators of each zone, from the evaluation's parcels, computed once."""
+        if self._evaluated is None and self.zones is not None and self.evaluation is not None:
+            self._evaluated = evaluate(self.zones, self.evaluation)
+        return self._evaluated
 
     def district_breakdown(self) -> OverlaySummary | None:
         """Each zone's area in each district (classes are the districts' ids), measured once."""

@@ -145,6 +145,15 @@ def overlay_areas(
     return summary
 
 
+def pieces_in_zones(zones: Layer, overlay: Layer, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (zone, feature) pair that meets, and the area in m2 of the feature's part inside the
+    zone (cut along the zone's edges as the overlay cuts them): what prorating starts from."""
+    zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
+    zone_of, parcel_of, _ = _meeting(zone_geoms, overlay)
+    _, piece_m2 = measured_pieces(zone_geoms, overlay.frame.geometry.to_numpy(), zone_of, parcel_of, method)
+    return zone_of, parcel_of, piece_m2
+
+
 def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, float, float, float], ...]:
     """Where an overlay's features may meet the zones (ReadOptions.near): the boxes of the zones'
     parts as they cut, or their whole extent when they are in many parts. A city's parcel layer

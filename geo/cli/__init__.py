@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "info": "What a file holds: layers, features, geometry, coordinate system, fields, encoding.",
     "validate": "Check layers: geometry, coordinates, ids, and with --kind the example's schema.",
     "area": "Ellipsoidal area of each feature, in km2, ha and mu, with its share and the declared figure.",
+    "evaluate": "The annual land evaluation (开发区土地集约利用评价): each zone's indicators.",
     "audit": "The declared figures of the Hengyang example against what the layers measure.",
     "build": "Compose the layers into one self-contained HTML map.",
     "figure": "The map as a figure for reports: SVG, PDF or PNG with 图名, 图例, 比例尺 and 指北针.",

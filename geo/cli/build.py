@@ -8,11 +8,14 @@ legend, search, scale bar, fullscreen and a measure tool. Every script and
 stylesheet is inlined (--cdn links them instead), every text from a layer is
 shown as text, the same input gives the same bytes, and the file is replaced
 only once it is complete. With no layer given, the map of the shipped
-Hengyang example; once any layer is given, only the layers given.
+Hengyang example; once any layer is given, only the layers given. With
+--evaluation PARCELS, each zone's land evaluation indicators in its popup and
+the parcels coloured by current use (DLDM).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import click
@@ -23,6 +26,13 @@ from geo.cli import options
 @click.command(help=__doc__)
 @options.output_option("Where to write the map [default: build/map.html].")
 @options.layer_set
+@click.option(
+    "--evaluation",
+    type=click.Path(),
+    metavar="PARCELS",
+    help="The land evaluation's parcels (coded DLDM ...): each zone's indicators in its popup, the parcels by "
+    "current use.",
+)
 @click.option(
     "--cluster-above",
     type=click.IntRange(min=0),
@@ -60,6 +70,7 @@ def command(
     enterprises: str | None,
     districts: str | None,
     history: str | None,
+    evaluation: str | None,
     title: str | None,
     lang: str,
     cluster_above: int,
@@ -71,13 +82,18 @@ def command(
 ) -> None:
     from geo import paths
     from geo.inputs import load_layers
+    from geo.layers import read_layer
     from geo.output import refuse_overwriting_inputs
+    from geo.schema import POLYGONAL
     from geo.webmap.compose import MapOptions
     from geo.webmap.webpage import build_map
 
-    refuse_overwriting_inputs(out or paths.DEFAULT_MAP, [zones, landmarks, enterprises, districts, history])
+    refuse_overwriting_inputs(out or paths.DEFAULT_MAP, [zones, landmarks, enterprises, districts, history, evaluation])
     at = read_options.at
     layers = load_layers(zones, landmarks, enterprises, districts, read_options.on_day(date.today()), history)
+    if evaluation is not None:
+        layers.evaluation = read_layer(evaluation, None, replace(read_options, wants=POLYGONAL))
+        options.show_problems(layers.zone_evaluation().notes)
     options.show_warnings(*layers.all())
     if layers.zones is not None:
         options.show_problems(layers.zone_summary().notes)

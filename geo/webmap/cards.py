@@ -80,6 +80,7 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
     extra = own_fields(zones)
     breakdown = layers.district_breakdown()
     district_names = lookup(pd.Series(breakdown.classes), layers.districts, lang) if breakdown else None
+    evaluated = layers.zone_evaluation()
     cards = []
     for i, row in enumerate(summary.rows.to_dict("records")):
         props = zones.frame.iloc[i]
@@ -93,12 +94,44 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
         rows += [[words[f"{points.name}_inside"], format_cell(int(row[points.name]))] for points in layers.points()]
         if breakdown is not None:
             rows.append([words["by_district"], shares_text(breakdown.class_m2[i], district_names, row["area_m2"])])
+        if evaluated is not None:
+            rows += indicator_rows(evaluated.zones[i].indicators)
         rows.append([words["sources"], sources_text(props.get("sources"))])
         rows += [
             [words["boundary"], boundary_text(props.get("geometry_source"), words)],
             [words["accuracy"], accuracy_text(props.get("accuracy_m")) or words["unknown"]],
         ]
         cards.append(Card(str(names.iloc[i]), text(subtitles.iloc[i]), rows, id=row["id"]))
+    return cards
+
+
+def indicator_rows(indicators: dict[str, dict]) -> list[list]:
+    """The land evaluation's indicators as popup rows: 土地开发率 86.18 %; null ones say why."""
+    rows = []
+    for entry in indicators.values():
+        unit = "" if entry["unit"] == "–" else f" {entry['unit']}"
+        value = entry["value"]
+        rows.append([entry["name_zh"], f"{format_cell(value)}{unit}" if value is not None else f"– ({entry['note']})"])
+    return rows
+
+
+def evaluation_cards(layer: Layer, lang: str) -> list[Card]:
+    """One card per evaluation parcel: its current use and supply codes, and its area."""
+    from geo.evaluation import LAND_NAMES, role_fields
+
+    words = LABELS[lang]
+    fields, _ = role_fields(layer, {})
+    area_m2 = geodesic_area_m2(layer.frame.geometry.to_numpy())
+    cards = []
+    for i, label in enumerate(layer.labels):
+        code = text(layer.frame[fields["DLDM"]].iloc[i]) or "—"
+        supply = text(layer.frame[fields["GYDM"]].iloc[i]) if fields["GYDM"] else None
+        rows = [
+            [words["land_code"], f"{code} {LAND_NAMES.get(code.upper(), '')}".strip()],
+            [words["supply"], supply],
+            [words["measured"], f"{format_cell(area_m2[i] / 10_000)} ha"],
+        ]
+        cards.append(Card(str(label), None, rows))
     return cards
 
 

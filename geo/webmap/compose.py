@@ -25,8 +25,10 @@ from geo.io.geojson import to_feature_collection
 from geo.layers import Layer
 from geo.webmap.assets import Runtime
 from geo.webmap.basemaps import BaseLayer, base_maps
-from geo.webmap.cards import Card, ColumnCard, district_cards, history_cards, zone_cards
+from geo.webmap.cards import Card, ColumnCard, district_cards, evaluation_cards, history_cards, zone_cards
 from geo.webmap.content import (
+    LAND_COLORS,
+    OTHER_LAND_COLOR,
     POINT_COLORS,
     Palette,
     point_columns,
@@ -129,6 +131,27 @@ def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) ->
     return overlays, legend
 
 
+def _evaluation_layers(layers: LayerSet, options: MapOptions) -> tuple[list, list[dict]]:
+    """The evaluation's parcels, one overlay per current use (DLDM), each in its colour, and the
+    legend's entries."""
+    from geo.evaluation import LAND_NAMES, role_fields
+
+    layer = layers.evaluation
+    fields, _ = role_fields(layer, {})
+    codes = layer.frame[fields["DLDM"]].map(text, na_action="ignore").fillna("—").str.strip().str.upper()
+    cards = evaluation_cards(layer, options.lang)
+    shapes = _display_geometries(layer, options.simplify_m)
+    overlays, legend = [], []
+    for code in sorted(codes.unique()):
+        color = LAND_COLORS.get(code, OTHER_LAND_COLOR)
+        label = f"{code} {LAND_NAMES.get(code, '')}".strip()
+        style = {"color": "#555", "weight": 0.6, "fillColor": color, "fillOpacity": 0.55}
+        rows = list(np.flatnonzero((codes == code).to_numpy()))
+        overlays.append(CardLayer(_polygon_collection(shapes, cards, rows), label, style, key=f"evaluation:{code}"))
+        legend.append({"color": color, "label": label})
+    return overlays, legend
+
+
 def _history_layer(layers: LayerSet, options: MapOptions) -> tuple[CardLayer, TimeSlider]:
     """The boundary over time as one overlay, each version shown in the years it held, and its slider."""
     history, words = layers.history, LABELS[options.lang]
@@ -193,8 +216,10 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
         collection = _polygon_collection(shapes, cards, list(range(len(cards))))
         context.append(CardLayer(collection, name, style, key="districts"))
 
+    parcel_layers, parcel_legend = _evaluation_layers(layers, options) if layers.evaluation is not None else ([], [])
     palettes = point_palettes(layers, lang)
     point_groups, legend = {}, [{"title": words["zones"], "shape": "area", "items": zone_legend}]
+    legend.append({"title": words["evaluation"], "shape": "area", "items": parcel_legend})
     for kind, group_word in (("landmarks", words["category"]), ("enterprises", words["cluster"])):
         layer = getattr(layers, kind)
         if layer is not None:
@@ -202,10 +227,11 @@ def compose_map(layers: LayerSet, options: MapOptions = MapOptions()) -> Figure:
             legend.append({"title": words[kind], "shape": "point", "items": palettes[kind].legend()})
     history, slider = _history_layer(layers, options) if layers.history is not None else (None, None)
     point_layers = list(itertools.chain.from_iterable(point_groups.values()))
-    overlays = [*context, *([history] if history else []), *zone_layers, *point_layers]
+    overlays = [*context, *([history] if history else []), *parcel_layers, *zone_layers, *point_layers]
     for layer in overlays:
         fmap.add_child(layer)
     groups = {words["zones"]: zone_layers, words["history"]: [history] if history else [], **point_groups}
+    groups[words["evaluation"]] = parcel_layers
     groups[words["context"]] = context
     groups = {name: members for name, members in groups.items() if members}
 

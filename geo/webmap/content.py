@@ -33,6 +33,14 @@ from geo.webmap.labels import LABELS
 # points in reds, oranges, yellows, greens, browns and greys (no hue within 180-300).
 ZONE_COLORS = ("#1f4e9c", "#6a3d9a", "#1d91c0", "#8c6bb1", "#253494", "#4a6fe3", "#54278f", "#41b6e6")
 POINT_COLORS = ("#d62728", "#ff7f0e", "#2ca02c", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f", "#e6ab02")
+# The land evaluation's current uses (DLDM), in warm and green hues apart from the zones' blues:
+# built land (A) in reds and browns, land not yet built (B) in sand, land not to be built (C) in greens.
+LAND_COLORS = {
+    "A1": "#f4a582", "A2": "#b2182b", "A31": "#878787", "A32": "#bababa", "A4": "#d6604d", "A51": "#4dac26",
+    "A52": "#f1b6da", "A6": "#fddbc7", "B11": "#dfc27d", "B12": "#bf812d", "B21": "#f6e8c3", "B22": "#c7a76c",
+    "C1": "#80cdc1", "C2": "#1b7837", "C3": "#a6dba0",
+}  # fmt: skip
+OTHER_LAND_COLOR = "#e0e0e0"
 MAX_OWN_FIELDS = 12  # a user's fields shown in a popup, in the file's order
 _EXAMPLE_FIELDS = {"description_zh", "zone_id", "district_id", "adcode", "kind", "declared_source"}
 _FIELD_WORDS = {"industries": "industries", "established": "established", "category": "category", "cluster": "cluster"}

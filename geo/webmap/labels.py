@@ -63,6 +63,9 @@ LABELS = {
         "figure_system": "坐标系：",
         "figure_separator": "　",
         "figure_history": "核准范围",
+        "evaluation": "评价宗地（现状地类）",
+        "land_code": "现状地类",
+        "supply": "供应状况",
     },
     "en": {
         "title": "Hengyang National High-tech Industrial Development Zone",
@@ -124,5 +127,8 @@ LABELS = {
         "figure_system": "Coordinate system: ",
         "figure_separator": "   ",
         "figure_history": "approved boundary",
+        "evaluation": "evaluation parcels (current use)",
+        "land_code": "current use",
+        "supply": "supply",
     },
 }
