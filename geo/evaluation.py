@@ -340,7 +340,8 @@ def evaluation_report(found: Evaluation, path: str) -> Report:
     tables = []
     for zone in found.zones:
         rows = list(zone.indicators.values())
-        tables.append(Table(f"{zone.name} 评价指标 ({path})", indicator_columns, rows))
+        kind = f"，{zone.zone_type['value']}" if zone.zone_type else ""
+        tables.append(Table(f"{zone.name} 评价指标（{path}{kind}）", indicator_columns, rows))
         land_rows = [
             {
                 "code": code,
