@@ -209,7 +209,7 @@ def evaluate(zones: Layer, parcels: Layer, given: dict[str, str] | None = None, 
         notes.append(
             Problem(
                 str(parcels.path),
-                f"no field {', '.join(sorted(missing))}: the indicators that need it are null "
+                f"no field {', '.join(sorted(missing))}: the indicators that need them are null "
                 "(--field ROLE=NAME names a field of another name)",
                 severity=WARNING,
             )
@@ -249,7 +249,8 @@ def _fields_needed(indicator: Indicator, fields: dict[str, str | None]) -> list[
 def _value(indicator: Indicator, top, bottom, z: int, needs: list[str]) -> dict:
     entry = {"name_zh": indicator.name_zh, "unit": indicator.unit, "method": indicator.method}
     if needs:
-        return entry | {"value": None, "numerator": None, "denominator": None, "note": f"needs {', '.join(needs)}"}
+        note = f"needs {', '.join(needs)}"
+        return entry | {"value": None, "numerator": None, "denominator": None, "note": note, "needs": needs}
     numerator, denominator = float(top[z]), float(bottom[z])
     entry |= {"numerator": numerator, "denominator": denominator}
     if denominator == 0:

@@ -95,7 +95,7 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
         if breakdown is not None:
             rows.append([words["by_district"], shares_text(breakdown.class_m2[i], district_names, row["area_m2"])])
         if evaluated is not None:
-            rows += indicator_rows(evaluated.zones[i].indicators)
+            rows += indicator_rows(evaluated.zones[i].indicators, words)
         rows.append([words["sources"], sources_text(props.get("sources"))])
         rows += [
             [words["boundary"], boundary_text(props.get("geometry_source"), words)],
@@ -105,13 +105,19 @@ def zone_cards(layers: LayerSet, summary: AreaSummary, lang: str) -> list[Card]:
     return cards
 
 
-def indicator_rows(indicators: dict[str, dict]) -> list[list]:
+def indicator_rows(indicators: dict[str, dict], words: dict) -> list[list]:
     """The land evaluation's indicators as popup rows: 土地开发率 86.18 %; null ones say why."""
     rows = []
-    for entry in indicators.values():
+    for key, entry in indicators.items():
         unit = "" if entry["unit"] == "–" else f" {entry['unit']}"
         value = entry["value"]
-        rows.append([entry["name_zh"], f"{format_cell(value)}{unit}" if value is not None else f"– ({entry['note']})"])
+        if value is not None:
+            shown = f"{format_cell(value)}{unit}"
+        elif entry.get("needs"):
+            shown = "– (" + words["needs_field"].format(fields=", ".join(entry["needs"])) + ")"
+        else:
+            shown = "– (" + words["zero_denominator"] + ")"
+        rows.append([entry["name_zh"] if words is LABELS["zh"] else key.replace("_", " "), shown])
     return rows
 
 

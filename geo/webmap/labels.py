@@ -66,6 +66,8 @@ LABELS = {
         "evaluation": "评价宗地（现状地类）",
         "land_code": "现状地类",
         "supply": "供应状况",
+        "needs_field": "缺字段 {fields}",
+        "zero_denominator": "分母为 0",
     },
     "en": {
         "title": "Hengyang National High-tech Industrial Development Zone",
@@ -130,5 +132,7 @@ LABELS = {
         "evaluation": "evaluation parcels (current use)",
         "land_code": "current use",
         "supply": "supply",
+        "needs_field": "needs {fields}",
+        "zero_denominator": "denominator 0",
     },
 }
