@@ -50,6 +50,17 @@ COMMANDS = {
     "validate mis-decoded": ["validate", "错码.shp"],
     "convert": ["convert", "开发区范围.shp", "-o", "out.geojson", "--to", "gcj02"],
     "build": ["build", "-o", "地图.html"],
+    "figure": ["figure", "-o", "园区图.svg"],
+    "chart": [
+        "area",
+        str(LAYERS / "zones.geojson"),
+        "--overlay",
+        str(DISTRICTS),
+        "--by",
+        "name_zh",
+        "--chart",
+        "构成.svg",
+    ],
 }
 
 
@@ -107,6 +118,8 @@ OVERWRITES = [
     ["area", "z.geojson", "--count", "e.csv", "-o", "e.csv"],
     ["convert", "z.geojson", "-o", "z.geojson", "--to", "gcj02"],
     ["audit", "--zones", "z.geojson", "-o", "z.geojson"],
+    ["evaluate", "z.geojson", "--parcels", "m.shp", "-o", "m.dbf"],
+    ["area", "z.geojson", "--overlay", "m.shp", "--by", "MC", "--chart", "m.shp"],
     ["area", "-o", "SHIPPED"],  # the shipped example is an input too, wherever the installed tool keeps it
 ]
 SHIPPED = "SHIPPED"
