@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.coverage import overlapping
 from geo.errors import UsageError
 from geo.fields import field_named
 from geo.io import LABEL
@@ -168,6 +169,17 @@ def evaluate(zones: Layer, parcels: Layer, given: dict[str, str] | None = None, 
                 f"{len(crossing)} parcels cross a zone's boundary: each counts by its area inside, its floor "
                 "areas, investment, taxes and population prorated by that share",
                 severity=NOTE,
+            )
+        )
+    involved = np.unique(parcel_of)
+    first, second = overlapping(parcels.frame.geometry.to_numpy()[involved]) if len(involved) else ([], [])
+    if len(first):
+        notes.append(
+            Problem(
+                str(parcels.path),
+                f"{len(np.union1d(first, second))} parcels overlap others: the area they share is counted in each "
+                "(an evaluation's parcels should not overlap; geo area --overlay shows where)",
+                severity=WARNING,
             )
         )
     codes = {role: _codes(parcels, fields[role])[parcel_of] for role in CODES}

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -132,6 +133,15 @@ def test_a_parcel_across_the_boundary_counts_its_share_of_floor_area(run, tmp_pa
     assert entry["numerator"] == pytest.approx(12_000.0 * inside / geod_area(parcel), rel=1e-9)
     assert 0.45 < inside / geod_area(parcel) < 0.55
     assert "1 parcels cross" in result.stderr
+
+
+def test_overlapping_parcels_are_warned_of(run, coded):
+    folder, grid = coded
+    twice = gpd.GeoDataFrame(pd.concat([grid, grid.iloc[[210, 211]]], ignore_index=True), crs=4326)
+    twice.to_file(folder / "twice.gpkg", driver="GPKG")
+    result = run("evaluate", folder / "zones.geojson", "--parcels", folder / "twice.gpkg", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "4 parcels overlap others" in result.stderr
 
 
 def test_without_floor_areas_the_building_indicators_are_null_and_named(run, coded):
