@@ -51,6 +51,9 @@ CJK_FAMILIES = (
     "Noto Sans SC",
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
+    "Heiti SC",
+    "STHeiti",
+    "Arial Unicode MS",
     "Noto Sans CJK JP",  # the collection's first face, all matplotlib before 3.10 sees of it: every Han glyph
 )
 ROUND_SCALES = [m * 10**e for e in range(3, 8) for m in (1, 2, 2.5, 5)]  # 1:1,000 ... 1:50,000,000
