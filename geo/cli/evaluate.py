@@ -2,10 +2,10 @@
 
 From the evaluation's parcel layer (--parcels: each 宗地 coded DLDM 现状地类,
 GYDM 供应状况, XZDM 闲置, GXDM 高新技术产业, with JZMJ, JZJDMJ, GDZCTZZE,
-GYSSZE, ESCYSSZE, CZRK): 土地开发率, 供应率, 建成率, 工业用地率, 高新技术产业
-用地率, 闲置率, 综合容积率, 建筑密度, the industrial land's 容积率, 建筑系数,
-投入强度 and 地均税收, 综合地均税收 and 人口密度, each with what it was computed
-from, and the land-use status table by code. A parcel across a zone's boundary
+GYSSZE, ESCYSSZE, CZRK): 土地开发率, 供应率, 建成率, 工业用地率,
+高新技术产业用地率, 闲置率, 综合容积率, 建筑密度, the industrial land's 容积率,
+建筑系数, 投入强度 and 地均税收, 综合地均税收 and 人口密度, each with what it was
+computed from, and the land-use status table by code. A parcel across a zone's boundary
 counts by its area inside, its attributes prorated. --field ROLE=NAME names a
 field of another name. From the land survey alone (--landuse DLTB, 三调 DLBM
 codes): the 三大类 and 一级类 areas and the current industrial land rate. With no
