@@ -67,14 +67,7 @@ UNIT_CHOICES = ["km2", "ha", "mu", "m2"]
 )
 @click.option("--workers", type=click.IntRange(min=1), help="--engine dask: start a local cluster of N workers [2].")
 @click.option("--scheduler", metavar="ADDRESS", help="--engine dask: use a running cluster (tcp://host:8786).")
-@click.option(
-    "--method",
-    type=click.Choice(["geodesic", "survey"]),
-    default="geodesic",
-    show_default=True,
-    help="geodesic: WGS84, edges geodesics; survey: China's land-survey ellipsoidal area (CGCS2000, "
-    "edges straight in longitude and latitude), the figure of a survey layer's TBMJ.",
-)
+@options.area_method
 @click.option(
     "--count",
     "count_layers",

@@ -49,13 +49,7 @@ def _roles(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help="The layer's field for a role (DLDM, GYDM, XZDM, GXDM, JZMJ, JZJDMJ, GDZCTZZE, GYSSZE, ESCYSSZE, CZRK; "
     "with --landuse, DLBM); repeatable.",
 )
-@click.option(
-    "--method",
-    type=click.Choice(["geodesic", "survey"]),
-    default="geodesic",
-    show_default=True,
-    help="How areas are measured, as geo area measures them.",
-)
+@options.area_method
 @options.output_format
 @options.output_file
 @options.reading

@@ -156,6 +156,15 @@ debug = click.option("--debug", is_flag=True, help="Show a traceback for unexpec
 FORMATS = ["table", "csv", "json", "markdown", "xlsx"]
 _SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
 
+area_method = click.option(
+    "--method",
+    type=click.Choice(["geodesic", "survey"]),
+    default="geodesic",
+    show_default=True,
+    help="geodesic: WGS84, edges geodesics; survey: China's land-survey ellipsoidal area (CGCS2000, "
+    "edges straight in longitude and latitude), the figure of a survey layer's TBMJ.",
+)
+
 output_format = click.option(
     "--format",
     "fmt",
