@@ -35,11 +35,6 @@ class EdgeSharing:
     right: np.ndarray
 
 
-def frontier(polygons: np.ndarray) -> np.ndarray:
-    """The positions of the polygons on the layer's frontier (EdgeSharing)."""
-    return edge_sharing(polygons).frontier
-
-
 def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharing:
     """The frontier and the pairs of polygons that share an edge exactly reversed (``edges``: the
     polygons' polygon_edges, where the caller has them already)."""

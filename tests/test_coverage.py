@@ -10,7 +10,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.coverage import edge_sharing, frontier, overlapping
+from geo.coverage import edge_sharing, overlapping
 
 
 def quads(n: int, jitter: np.ndarray | None = None, at: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
@@ -28,6 +28,10 @@ def every_pair(polygons: np.ndarray) -> set[tuple[int, int]]:
     left, right = np.triu_indices(len(polygons), k=1)
     shared = shapely.relate_pattern(polygons[left], polygons[right], "2********")
     return set(zip(left[shared].tolist(), right[shared].tolist()))
+
+
+def frontier(polygons: np.ndarray) -> np.ndarray:
+    return edge_sharing(polygons).frontier
 
 
 def found(polygons: np.ndarray) -> set[tuple[int, int]]:

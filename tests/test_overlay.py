@@ -61,6 +61,16 @@ def independent(zones: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> dict:
     return result
 
 
+def assert_matches(document: dict, truth: dict) -> None:
+    """Each zone's class areas, uncovered and overlap (an overlay's JSON) equal the independent ones."""
+    for zone in document["features"]:
+        expected = truth[zone["id"]]
+        for name, area in expected["classes"].items():
+            assert zone["classes"][name]["area_m2"] == pytest.approx(area, rel=1e-6, abs=0.01), (zone["id"], name)
+        assert zone["uncovered_m2"] == pytest.approx(expected["uncovered"], rel=1e-6, abs=0.01)
+        assert zone["overlap_m2"] == pytest.approx(expected["overlap"], rel=1e-6, abs=0.01)
+
+
 def write(frame: gpd.GeoDataFrame, path) -> str:
     frame.to_file(path, driver="GeoJSON")
     return str(path)
@@ -77,12 +87,8 @@ def test_class_areas_uncovered_and_overlap_match_an_independent_computation(run,
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     truth = independent(gpd.read_file(zones), gpd.read_file(parcels))
+    assert_matches(document, truth)
     for zone in document["features"]:
-        expected = truth[zone["id"]]
-        for name, area in expected["classes"].items():
-            assert zone["classes"][name]["area_m2"] == pytest.approx(area, rel=1e-6, abs=0.01), (zone["id"], name)
-        assert zone["uncovered_m2"] == pytest.approx(expected["uncovered"], rel=1e-6, abs=0.01)
-        assert zone["overlap_m2"] == pytest.approx(expected["overlap"], rel=1e-6, abs=0.01)
         parts = sum(c["area_m2"] for c in zone["classes"].values()) - zone["overlap_m2"] + zone["uncovered_m2"]
         assert parts == pytest.approx(zone["area_m2"], rel=1e-12)
     assert sum(truth[z]["overlap"] for z in truth) > 1000  # the grid has real overlaps and gaps
@@ -103,12 +109,8 @@ def test_overlaps_within_one_class_are_merged_and_are_no_overlap(run, tmp_path):
     parcels = write(gpd.GeoDataFrame(layer, crs=4326), tmp_path / "twice.geojson")
     result = run("area", zones, "--overlay", parcels, "--by", "DLMC", "--format", "json")
     document = json.loads(result.stdout)
-    truth = independent(gpd.read_file(zones), gpd.read_file(parcels))
-    for zone in document["features"]:
-        for name, area in truth[zone["id"]]["classes"].items():
-            assert zone["classes"][name]["area_m2"] == pytest.approx(area, rel=1e-6, abs=0.01)
-        assert zone["overlap_m2"] == 0
-        assert zone["uncovered_m2"] == pytest.approx(truth[zone["id"]]["uncovered"], rel=1e-6, abs=0.01)
+    assert_matches(document, independent(gpd.read_file(zones), gpd.read_file(parcels)))
+    assert all(zone["overlap_m2"] == 0 for zone in document["features"])
     assert "9 features overlap others" in result.stderr  # 3 cells and their copies; the box and its 2 cells
 
 
