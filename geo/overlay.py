@@ -167,10 +167,14 @@ def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, fl
 
 
 def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (zone, feature) pairs that meet, and the features that meet any zone. Pairs whose boxes
-    meet are found in a tree of the zones (few: it is built at once, and each feature looks itself
+    """The (zone, feature) pairs that meet, and the features that meet any zone."""
+    return meeting(zone_geoms, overlay.frame.geometry.to_numpy())
+
+
+def meeting(zone_geoms: np.ndarray, parcels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (zone, parcel) pairs that meet, and the parcels that meet any zone. Pairs whose boxes
+    meet are found in a tree of the zones (few: it is built at once, and each parcel looks itself
     up in it); whether they meet is asked on every core, each slice of its own prepared zones."""
-    parcels = overlay.frame.geometry.to_numpy()
     parcel_of, zone_of = shapely.STRtree(zone_geoms).query(parcels)
 
     def meet_in(pairs: np.ndarray) -> np.ndarray:
@@ -348,7 +352,7 @@ def unions_by(keys: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarr
     groups, first, group_of, sizes = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
     unions = geoms[first].copy()
     order = np.argsort(group_of, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    starts = np.cumsum(sizes) - sizes
     two = sizes == 2
     unions[two] = shapely.union(geoms[order[starts[two]]], geoms[order[starts[two] + 1]])
     for group in np.flatnonzero(sizes > 2):

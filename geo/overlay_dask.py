@@ -23,17 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo.coverage import overlapping
 from geo.errors import GeoError
 from geo.layers import Layer
+from geo.measure import AREA_METHODS
 from geo.overlay import (
     OverlaySummary,
     class_codes,
     cutting_edges,
     measured_pieces,
+    meeting,
     merged_areas,
     overlap_beyond_slivers,
     summarise,
@@ -137,32 +138,27 @@ class Grid:
 
 
 def _pieces(part, zone_geoms: np.ndarray, by: str, method: str, rolling) -> tuple:
-    """One partition's pieces: each one's zone and class name, the pieces, their areas, and the
-    pairs of the partition's features that overlap."""
+    """One partition's pieces: each one's zone and class (numbered in the classes given), the
+    pieces, their areas, and the pairs of the partition's features that overlap."""
     parcels = part.geometry.to_numpy()
     values = part[by]
     if rolling is not None:
         from geo.landuse import rolled_up
 
         values = rolled_up(values, *rolling, by)[0]
-    zone_of, parcel_of = shapely.STRtree(parcels).query(zone_geoms, predicate="intersects")
+    zone_of, parcel_of, involved = meeting(zone_geoms, parcels)
     pieces, areas = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
     codes, classes = class_codes(values)
-    involved = np.unique(parcel_of)
     first, second = overlapping(parcels[involved]) if len(involved) else (involved, involved)
-    return zone_of, parcel_of, classes[codes[parcel_of]], pieces, areas, (involved[first], involved[second])
+    return zone_of, parcel_of, codes[parcel_of], classes, pieces, areas, (involved[first], involved[second])
 
 
 def _partition_areas(part, zone_geoms: np.ndarray, by: str, method: str, rolling, grid: Grid) -> dict:
     """One partition's class areas and covered area by zone (its own overlaps merged), how many of
     its features overlap, and the cells its pieces lie in (runs on a worker)."""
-    zone_of, parcel_of, names, pieces, areas, pairs = _pieces(part, zone_geoms, by, method, rolling)
-    class_of, classes = class_codes(pd.Series(names, dtype=object))
+    zone_of, parcel_of, class_of, classes, pieces, areas, pairs = _pieces(part, zone_geoms, by, method, rolling)
     shape = (len(zone_geoms), len(classes))
-    class_m2 = np.bincount(zone_of * shape[1] + class_of, weights=areas, minlength=shape[0] * shape[1])
-    class_m2, covered = class_m2.reshape(shape), np.bincount(zone_of, weights=areas, minlength=shape[0])
-    if len(pairs[0]):
-        class_m2, covered = merged_areas(zone_of, class_of, parcel_of, pieces, areas, pairs, shape, method)
+    class_m2, covered = merged_areas(zone_of, class_of, parcel_of, pieces, areas, pairs, shape, method)
     return {
         "classes": list(classes),
         "class_m2": class_m2,
@@ -174,12 +170,12 @@ def _partition_areas(part, zone_geoms: np.ndarray, by: str, method: str, rolling
 
 def _pieces_inside(part, zone_geoms: np.ndarray, by: str, method: str, rolling, region) -> tuple:
     """One partition's pieces cut to the region where partitions meet: zone, class, piece."""
-    zone_of, _, names, pieces, _, _ = _pieces(part, zone_geoms, by, method, rolling)
+    zone_of, _, class_of, classes, pieces, _, _ = _pieces(part, zone_geoms, by, method, rolling)
     region = shapely.from_wkb(shapely.to_wkb(region))  # prepared on a copy: tasks may share the region
     shapely.prepare(region)
     near = shapely.intersects(region, pieces)
     inside = shapely.intersection(pieces[near], region)
-    return zone_of[near], names[near], inside
+    return zone_of[near], classes[class_of[near]], inside
 
 
 def overlay_areas_dask(
@@ -233,7 +229,6 @@ def overlay_areas_dask(
 def _count_once_inside(class_m2, covered, classes, inside: list[tuple], method: str) -> None:
     """Where partitions meet, each partition's own area (its pieces there, merged) replaced by the
     area of the union of every partition's pieces there."""
-    from geo.measure import AREA_METHODS
 
     def union_m2(keys: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         groups, _, unions = unions_by(keys, pieces)
