@@ -92,7 +92,7 @@ def declared_areas(layer: Layer, area_m2: np.ndarray) -> tuple[pd.Series | None,
     beyond = declared_m2 > EARTH_SURFACE_M2
     if beyond.any():
         message = (
-            f"{field_name} of {_named(layer, beyond)} is more than the Earth's surface in {UNIT_LABELS[unit]}: "
+            f"{field_name} of {named_features(layer, beyond)} is more than the Earth's surface in {UNIT_LABELS[unit]}: "
             "not compared"
         )
         notes.append(Problem(str(layer.path), message, severity=WARNING))
@@ -115,11 +115,11 @@ def _finite_figures(layer: Layer, field_name: str) -> tuple[pd.Series, list[Prob
     values = values.where(np.isfinite(values))
     if not bad.any():
         return values, []
-    message = f"{field_name} of {_named(layer, bad)} is no finite number: not compared"
+    message = f"{field_name} of {named_features(layer, bad)} is no finite number: not compared"
     return values, [Problem(str(layer.path), message, severity=WARNING)]
 
 
-def _named(layer: Layer, which: pd.Series) -> str:
+def named_features(layer: Layer, which: pd.Series) -> str:
     """``3 feature(s) (z1, z7, #9)``: how many, and the first few by name."""
     names = ", ".join(layer.labels[which].astype(str).head(5)) + (" ..." if which.sum() > 5 else "")
     return f"{int(which.sum())} feature(s) ({names})"

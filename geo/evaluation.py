@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.areas import named_features
 from geo.coverage import overlapping
 from geo.errors import UsageError
 from geo.fields import field_named
@@ -51,6 +52,13 @@ LAND_NAMES = {
     "C2": "自然及生态保护区",
     "C3": "其他不可建设土地",
 }
+
+
+def land_label(code: str) -> str:
+    """A current use as a legend or a popup names it: "A2 工矿仓储用地" (the code alone if unknown)."""
+    return f"{code} {LAND_NAMES.get(code, '')}".strip()
+
+
 ZONE_TYPE_RULE = (
     "工业主导型 where A2/A > 30% and A1/A < 25%, else 产城融合型: the rule of an open implementation of the "
     "evaluation (2015), not confirmed as the rules' own"
@@ -227,23 +235,26 @@ def evaluate(zones: Layer, parcels: Layer, given: dict[str, str] | None = None, 
             )
         )
     zone_m2 = AREA_METHODS[method](zones.frame.geometry.to_numpy())
+    sums = {term: total(term) for i in INDICATORS for term in (i.numerator, i.denominator)}  # every zone at once
+    needs = {i.key: _fields_needed(i, fields) for i in INDICATORS}
+    a, a1, a2 = area("A"), area("A1"), area("A2")
+    land_m2 = _by_zone(zone_of, np.where(land == "", "(none)", land), piece_m2, count)
     results = []
-    by_code = pd.DataFrame({"zone": zone_of, "code": land, "m2": piece_m2}).groupby(["zone", "code"])["m2"].sum()
     for z, (zone_id, name) in enumerate(zip(zones.ids, zones.names)):
-        indicators = {}
-        for indicator in INDICATORS:
-            needs = _fields_needed(indicator, fields)
-            top, bottom = total(indicator.numerator), total(indicator.denominator)
-            indicators[indicator.key] = _value(indicator, top, bottom, z, needs)
-        a, a1, a2 = area("A")[z], area("A1")[z], area("A2")[z]
+        indicators = {i.key: _value(i, sums[i.numerator], sums[i.denominator], z, needs[i.key]) for i in INDICATORS}
         zone_type = None
-        if a > 0:
-            kind = "工业主导型" if a2 / a > 0.3 and a1 / a < 0.25 else "产城融合型"
+        if a[z] > 0:
+            kind = "工业主导型" if a2[z] / a[z] > 0.3 and a1[z] / a[z] < 0.25 else "产城融合型"
             zone_type = {"value": kind, "rule": ZONE_TYPE_RULE}
-        codes_here = by_code.loc[z].to_dict() if z in by_code.index.get_level_values(0) else {}
-        codes_here = {code or "(none)": m2 for code, m2 in codes_here.items()}
-        results.append(ZoneEvaluation(str(zone_id), str(name), float(zone_m2[z]), indicators, codes_here, zone_type))
+        results.append(ZoneEvaluation(str(zone_id), str(name), float(zone_m2[z]), indicators, land_m2[z], zone_type))
     return Evaluation(results, "evaluation", notes)
+
+
+def _by_zone(zone_of: np.ndarray, classes: np.ndarray, m2: np.ndarray, count: int) -> list[dict[str, float]]:
+    """Each zone's area by class: {class: m2}, for zones 0 .. count - 1."""
+    sums = pd.DataFrame({"zone": zone_of, "class": classes, "m2": m2}).groupby(["zone", "class"])["m2"].sum()
+    found = {zone: group.droplevel(0).to_dict() for zone, group in sums.groupby(level=0)}
+    return [found.get(z, {}) for z in range(count)]
 
 
 def _fields_needed(indicator: Indicator, fields: dict[str, str | None]) -> list[str]:
@@ -273,7 +284,7 @@ def _value(indicator: Indicator, top, bottom, z: int, needs: list[str]) -> dict:
 def _codes(layer: Layer, name: str | None) -> np.ndarray:
     """A code field's values as upper-case text ("" where missing or where the layer has no field)."""
     if name is None:
-        return np.full(len(layer.frame), "", dtype=object).astype(str)
+        return np.full(len(layer.frame), "")
     column = layer.frame[name].astype(object)
     return column.where(column.notna(), "").map(lambda v: str(v).strip().upper()).to_numpy(dtype=str)
 
@@ -285,8 +296,7 @@ def _numbers(layer: Layer, name: str) -> tuple[np.ndarray, list[Problem]]:
     bad = column.notna() & (column.astype(str).str.strip() != "") & numbers.isna()
     problems = []
     if bad.any():
-        labels = ", ".join(layer.labels[bad].astype(str).head(5))
-        message = f"{name} of {int(bad.sum())} parcel(s) ({labels}) is no number: counted as 0"
+        message = f"{name} of {named_features(layer, bad)} is no number: counted as 0"
         problems.append(Problem(str(layer.path), message, severity=WARNING))
     return numbers.fillna(0.0).to_numpy(), problems
 
@@ -312,13 +322,12 @@ def evaluate_landuse(zones: Layer, survey: Layer, code_field: str = "DLBM", meth
     indicator = Indicator(
         "industrial_land_rate", "现状工业用地率", "%", "(0601 + 0602 + 0603 + 0508) / 建设用地", "", ""
     )
-    frame = pd.DataFrame({"zone": zone_of, "first": first.to_numpy()[parcel_of], "major": major.to_numpy()[parcel_of]})
-    frame["m2"] = piece_m2
+    by_major = _by_zone(zone_of, major.to_numpy()[parcel_of], piece_m2, count)
+    by_first = _by_zone(zone_of, first.to_numpy()[parcel_of], piece_m2, count)
     results = []
     for z, (zone_id, zone_name) in enumerate(zip(zones.ids, zones.names)):
-        here = frame[frame["zone"] == z]
-        land = here.groupby("major")["m2"].sum().to_dict() | here.groupby("first")["m2"].sum().to_dict()
         indicators = {indicator.key: _value(indicator, top, bottom, z, [])}
+        land = by_major[z] | by_first[z]
         results.append(ZoneEvaluation(str(zone_id), str(zone_name), float(zone_m2[z]), indicators, land))
     needs = [i.key for i in INDICATORS if i.key != "industrial_land_rate"]
     notes.append(

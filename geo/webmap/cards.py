@@ -121,24 +121,26 @@ def indicator_rows(indicators: dict[str, dict], words: dict) -> list[list]:
     return rows
 
 
-def evaluation_cards(layer: Layer, lang: str) -> list[Card]:
-    """One card per evaluation parcel: its current use and supply codes, and its area."""
-    from geo.evaluation import LAND_NAMES, role_fields
+def evaluation_cards(layer: Layer, codes: pd.Series, supply: str | None, lang: str) -> list[Card]:
+    """One card per evaluation parcel: its current use (``codes``, as read), its supply code (the
+    field ``supply``, where the layer has one) and its area."""
+    from geo.evaluation import land_label
 
     words = LABELS[lang]
-    fields, _ = role_fields(layer, {})
     area_m2 = geodesic_area_m2(layer.frame.geometry.to_numpy())
-    cards = []
-    for i, label in enumerate(layer.labels):
-        code = text(layer.frame[fields["DLDM"]].iloc[i]) or "—"
-        supply = text(layer.frame[fields["GYDM"]].iloc[i]) if fields["GYDM"] else None
-        rows = [
-            [words["land_code"], f"{code} {LAND_NAMES.get(code.upper(), '')}".strip()],
-            [words["supply"], supply],
-            [words["measured"], f"{format_cell(area_m2[i] / 10_000)} ha"],
-        ]
-        cards.append(Card(str(label), None, rows))
-    return cards
+    supplies = layer.frame[supply] if supply else pd.Series(None, index=layer.frame.index, dtype=object)
+    return [
+        Card(
+            str(label),
+            None,
+            [
+                [words["land_code"], land_label(code)],
+                [words["supply"], text(given)],
+                [words["measured"], f"{format_cell(m2 / 10_000)} ha"],
+            ],
+        )
+        for label, code, given, m2 in zip(layer.labels, codes, supplies, area_m2)
+    ]
 
 
 def district_cards(layers: LayerSet, lang: str) -> list[Card]:

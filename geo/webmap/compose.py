@@ -134,21 +134,22 @@ def _zone_layers(layers: LayerSet, summary: AreaSummary, options: MapOptions) ->
 def _evaluation_layers(layers: LayerSet, options: MapOptions) -> tuple[list, list[dict]]:
     """The evaluation's parcels, one overlay per current use (DLDM), each in its colour, and the
     legend's entries."""
-    from geo.evaluation import LAND_NAMES, role_fields
+    from geo.evaluation import land_label, role_fields
 
     layer = layers.evaluation
     fields, _ = role_fields(layer, {})
     codes = layer.frame[fields["DLDM"]].map(text, na_action="ignore").fillna("—").str.strip().str.upper()
-    cards = evaluation_cards(layer, options.lang)
+    cards = evaluation_cards(layer, codes, fields["GYDM"], options.lang)
     shapes = _display_geometries(layer, options.simplify_m)
     overlays, legend = [], []
     for code in sorted(codes.unique()):
         color = LAND_COLORS.get(code, OTHER_LAND_COLOR)
-        label = f"{code} {LAND_NAMES.get(code, '')}".strip()
         style = {"color": "#555", "weight": 0.6, "fillColor": color, "fillOpacity": 0.55}
         rows = list(np.flatnonzero((codes == code).to_numpy()))
-        overlays.append(CardLayer(_polygon_collection(shapes, cards, rows), label, style, key=f"evaluation:{code}"))
-        legend.append({"color": color, "label": label})
+        overlays.append(
+            CardLayer(_polygon_collection(shapes, cards, rows), land_label(code), style, key=f"evaluation:{code}")
+        )
+        legend.append({"color": color, "label": land_label(code)})
     return overlays, legend
 
 
