@@ -35,7 +35,7 @@ from geo.inputs import LayerSet
 from geo.layers import Layer
 from geo.output import atomic_path
 from geo.timeline import VALID_FROM, valid_on
-from geo.webmap.content import ZONE_COLORS, known_sources, point_palettes, titles, zone_colors
+from geo.webmap.content import POINT_COLORS, known_sources, point_palettes, titles, zone_colors
 from geo.webmap.labels import LABELS
 
 FORMATS = (".svg", ".pdf", ".png")
@@ -234,15 +234,12 @@ def draw_figure(layers: LayerSet, options: FigureOptions):
     # Whole pixels at the figure's dpi: A4 at 300 dpi is 2480 x 3508, as print shops count it.
     figure = Figure(figsize=[round(mm / 25.4 * options.dpi) / options.dpi for mm in options.size_mm])
     axes = figure.add_axes(sheet.box)
-    axes.set_xlim(*sheet.limits[:2])
-    axes.set_ylim(*sheet.limits[2:])
-    axes.set_aspect("equal", adjustable="box")
-    axes.set_xticks([])
-    axes.set_yticks([])
     axes.patch.set_gid("frame")
     entries = _draw_layers(axes, layers, sheet, options, words)
-    axes.set_xlabel("")  # geopandas names the axes after the system; the credits name it
-    axes.set_ylabel("")
+    # After geopandas, which scales the axes to what it drew and names them after the system
+    # (the credits name it): the sheet's extent at its round scale, no ticks.
+    axes.set(xlim=sheet.limits[:2], ylim=sheet.limits[2:], xticks=[], yticks=[], xlabel="", ylabel="")
+    axes.set_aspect("equal", adjustable="box")
     parts = [_legend(axes, entries, words), _scale_bar(axes, sheet, words), _north_arrow(axes, sheet, words)]
     _label_zones(figure, axes, layers, sheet, options, parts)
     figure.text(
@@ -277,25 +274,16 @@ def _draw_layers(axes, layers: LayerSet, sheet: Sheet, options: FigureOptions, w
 
     legend = []
     if layers.districts is not None:
-        style = {"facecolor": "none", "edgecolor": "#555555", "linewidth": 0.6, "linestyle": (0, (4, 3))}
-        _plot(axes, _projected(layers.districts, sheet), "layer-districts", **style)
-        name = words["districts"] if layers.example else layers.districts.path.stem
-        legend.append(("line", {"color": "#555555", "linewidth": 0.6, "linestyle": (0, (4, 3))}, name))
+        line = {"color": "#555555", "linewidth": 0.6, "linestyle": (0, (4, 3))}
+        _outline(axes, _projected(layers.districts, sheet), "layer-districts", line)
+        legend.append(("line", line, words["districts"] if layers.example else layers.districts.path.stem))
     if layers.history is not None:
         keep = valid_on(layers.history.frame, options.day) if VALID_FROM in layers.history.frame else slice(None)
         current = _projected(layers.history, sheet)[keep]
         if len(current):
-            style = {"color": "#3f007d", "linewidth": 1.2, "linestyle": (0, (6, 4))}
-            _plot(
-                axes,
-                current,
-                "layer-history",
-                facecolor="none",
-                edgecolor=style["color"],
-                linewidth=1.2,
-                linestyle=style["linestyle"],
-            )
-            legend.append(("line", style, words["figure_history"] if layers.example else layers.history.path.stem))
+            line = {"color": "#3f007d", "linewidth": 1.2, "linestyle": (0, (6, 4))}
+            _outline(axes, current, "layer-history", line)
+            legend.append(("line", line, words["figure_history"] if layers.example else layers.history.path.stem))
     if layers.zones is not None:
         colors = zone_colors(layers)
         faces = [to_rgba(c, 0.15) for c in colors]
@@ -310,7 +298,7 @@ def _draw_layers(axes, layers: LayerSet, sheet: Sheet, options: FigureOptions, w
         points = _projected(layer, sheet)
         palette = palettes[kind]
         groups = layer.column(layer.roles.group).astype(str) if layer.roles.group else None
-        colors = [palette.colors.get(g, ZONE_COLORS[0]) for g in groups] if groups is not None else "#d62728"
+        colors = [palette.colors.get(g, POINT_COLORS[-2]) for g in groups] if groups is not None else "#d62728"
         axes.scatter(
             points.x, points.y, s=14, c=colors, edgecolors="#222222", linewidths=0.4, zorder=4, gid=f"layer-{kind}"
         )
@@ -325,7 +313,19 @@ def _plot(axes, shapes: gpd.GeoSeries, gid: str, **style) -> None:
     shapes.plot(ax=axes, **style)
     for collection in axes.collections[before:]:
         collection.set_gid(gid)
-    axes.set_xlim(*axes.get_xlim())  # geopandas' autoscale undone below by the sheet's limits
+
+
+def _outline(axes, shapes: gpd.GeoSeries, gid: str, line: dict) -> None:
+    """Polygons drawn as outlines only, in the style of a legend's line."""
+    _plot(
+        axes,
+        shapes,
+        gid,
+        facecolor="none",
+        edgecolor=line["color"],
+        linewidth=line["linewidth"],
+        linestyle=line["linestyle"],
+    )
 
 
 def _label_zones(figure, axes, layers: LayerSet, sheet: Sheet, options: FigureOptions, parts: list) -> None:
@@ -334,8 +334,6 @@ def _label_zones(figure, axes, layers: LayerSet, sheet: Sheet, options: FigureOp
     where no place inside is free (the legend names every zone)."""
     if layers.zones is None:
         return
-    axes.set_xlim(*sheet.limits[:2])
-    axes.set_ylim(*sheet.limits[2:])
     shapes = _projected(layers.zones, sheet).to_numpy()
     names, _ = titles(layers.zones, options.lang)
     renderer = _renderer(figure)
@@ -353,12 +351,10 @@ def _label_zones(figure, axes, layers: LayerSet, sheet: Sheet, options: FigureOp
             gid=f"zone-label-{count + 1}",
             clip_on=True,
         )
-        for x, y in _places_inside(shapes[i]):
+        for x, y in _places_inside(shapes[i]):  # the label's centre, inside the zone
             text.set_position((x, y))
             box = text.get_window_extent(renderer)
-            corners = axes.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
-            inside = shapes[i].contains(shapely.box(*corners[0], *corners[1]).centroid)
-            if inside and not any(box.overlaps(other) for other in placed):
+            if not any(box.overlaps(other) for other in placed):
                 placed.append(box)
                 break
         else:
