@@ -14,6 +14,7 @@ reported, never dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class ClassTable:
             return first_word
         return self._codes_by_name.get(value, value)
 
-    @property
+    @cached_property
     def _codes_by_name(self) -> dict[str, str]:
         """Each name's code, for the names that only one code has."""
         counts = pd.Series(list(self.names.values())).value_counts()
