@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo.measure import Edges, polygon_edges
@@ -37,33 +36,49 @@ class EdgeSharing:
 
 def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharing:
     """The frontier and the pairs of polygons that share an edge exactly reversed (``edges``: the
-    polygons' polygon_edges, where the caller has them already)."""
+    polygons' polygon_edges, where the caller has them already).
+
+    Edges are matched by sorting a hash of their two end points (sorting is several times faster
+    than hashing into a table); the pairs a hash puts together have their coordinates compared,
+    so that a collision, or two zeros of different sign, only puts polygons on the frontier."""
     kind = shapely.get_type_id(polygons)
     others = np.flatnonzero(~shapely.is_empty(polygons) & ~np.isin(kind, (POLYGON, MULTIPOLYGON)))
     coords, vertex_part, part_of, edge_starts = edges or polygon_edges(polygons)
     none = np.array([], dtype=np.int64)
     if len(edge_starts) == 0:
         return EdgeSharing(others, none, none)
-    vertex = pd.factorize(coords.view(np.complex128).ravel())[0].astype(np.int64)  # equal points: one vertex
     edge_part = vertex_part[edge_starts]
-    turn, terms = _signed_area(coords, vertex_part, edge_starts, len(part_of))
+    points = coords.view(np.complex128).ravel()  # x + iy: a point compared in one go
+    begin, end = points[edge_starts], points[edge_starts + 1]
+    turn, terms = _signed_area(begin, end, edge_part, len(part_of))
     unsure = (np.bincount(edge_part, minlength=len(part_of)) > 0) & (np.abs(turn) <= UNSURE_TURN * terms)
     backwards = (turn < 0)[edge_part]  # parts taken anticlockwise (their holes already turn against them)
-    start, end = vertex[edge_starts], vertex[edge_starts + 1]
-    start, end = np.where(backwards, end, start), np.where(backwards, start, end)
-    moving = start != end
-    start, end, edge_part = start[moving], end[moving], edge_part[moving]
-    segment = pd.factorize(np.minimum(start, end) * len(vertex) + np.maximum(start, end))[0]
-    times = np.bincount(segment)
-    forwards = np.bincount(segment, weights=start < end)
-    shared = (times[segment] == 2) & (forwards[segment] == 1)
-    edges_of_shared = np.argsort(segment[shared], kind="stable")  # each shared segment's two edges, together
-    polygon_of_shared = part_of[edge_part[shared]][edges_of_shared]
+    point = _mixed(_mixed(coords[:, 0].view(np.uint64)) ^ coords[:, 1].view(np.uint64))
+    segment = point[edge_starts] + point[edge_starts + 1]  # the same segment, either way round: one key
+    order = np.argsort(segment)
+    runs = np.flatnonzero(np.concatenate([[True], segment[order[1:]] != segment[order[:-1]], [True]]))
+    pair = runs[:-1][np.diff(runs) == 2]  # keys held by exactly two edges: their ends are compared
+    first, second = order[pair], order[pair + 1]
+    same_way = (begin[first] == begin[second]) & (end[first] == end[second])
+    other_way = (begin[first] == end[second]) & (end[first] == begin[second])
+    point_only = begin == end  # an edge from a point to itself borders nothing
+    reverse = np.where(backwards[first] == backwards[second], other_way, same_way) & ~point_only[first]
+    first, second = first[reverse], second[reverse]
+    shared = point_only.copy()
+    shared[first] = shared[second] = True
     return EdgeSharing(
         frontier=np.unique(np.concatenate([part_of[edge_part[~shared]], part_of[unsure], others])),
-        left=polygon_of_shared[0::2],
-        right=polygon_of_shared[1::2],
+        left=part_of[edge_part[first]],
+        right=part_of[edge_part[second]],
     )
+
+
+def _mixed(bits: np.ndarray) -> np.ndarray:
+    """64 bits mixed so that every input bit moves every output bit (SplitMix64's finaliser)."""
+    with np.errstate(over="ignore"):
+        bits = (bits ^ (bits >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        bits = (bits ^ (bits >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return bits ^ (bits >> np.uint64(31))
 
 
 def overlapping(
@@ -110,15 +125,13 @@ def overlapping(
 
 
 def _signed_area(
-    coords: np.ndarray, vertex_part: np.ndarray, edge_starts: np.ndarray, parts: int
+    begin: np.ndarray, end: np.ndarray, edge_part: np.ndarray, parts: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Twice each polygon's signed area (positive anticlockwise), and the sum of its terms' sizes,
-    taken about each polygon's first point so that nothing is lost to large coordinates."""
-    first = np.flatnonzero(np.diff(vertex_part, prepend=-1) != 0)  # a polygon's points run together
-    counts = np.diff(np.append(first, len(coords)))
-    x, y = (coords[:, k] - np.repeat(coords[first, k], counts) for k in (0, 1))
-    terms = (x[:-1] * y[1:] - y[:-1] * x[1:])[edge_starts]  # each vertex with the next; edges are some of them
-    edge_part = vertex_part[edge_starts]
+    from its edges (points x + iy) as trapezoids down to the layer's first latitude: differences
+    in x are exact, and no term is larger than the layer's extent makes it."""
+    base = begin[0].imag
+    terms = (begin.real - end.real) * ((begin.imag - base) + (end.imag - base))
     return np.bincount(edge_part, weights=terms, minlength=parts), np.bincount(
         edge_part, weights=np.abs(terms), minlength=parts
     )

@@ -138,6 +138,9 @@ def polygon_edges(geoms: np.ndarray, present: np.ndarray | None = None) -> Edges
         polygons = shapely.get_type_id(parts) == 3
         parts, part_of = parts[polygons], part_of[polygons]
     holed = shapely.get_num_interior_rings(parts) > 0
+    if not holed.any():  # a survey layer's usual case: each polygon's vertices are its one ring's
+        coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+        return coords, vertex_part, part_of, np.flatnonzero(vertex_part[1:] == vertex_part[:-1])
     order = np.concatenate([np.flatnonzero(~holed), np.flatnonzero(holed)])
     plain_coords, plain_of = shapely.get_coordinates(parts[~holed], return_index=True)
     rings, ring_of = shapely.get_rings(shapely.orient_polygons(parts[holed]), return_index=True)

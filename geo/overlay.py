@@ -98,31 +98,34 @@ def overlay_areas(
         raise UsageError(f"{overlay.path}: no field {by!r} to break the zones down by; it has: {fields}")
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
     notes: list[Problem] = []
-    zone_of, parcel_of, involved = _meeting(zone_geoms, overlay)
+    met = _meeting(zone_geoms, overlay)
     if not overlay.checked and repair:  # repaired before anything is worked out from them
-        notes += check_features(overlay, involved, repair=True)
+        notes += check_features(overlay, met.involved, repair=True)
         if notes:  # a repaired feature may meet other zones
-            zone_of, parcel_of, involved = _meeting(zone_geoms, overlay)
+            met = _meeting(zone_geoms, overlay)
     parcels = overlay.frame.geometry.to_numpy()
-    whole = parcels[involved]
-    # The overlap test, the features' areas and the pieces, cut and measured in slices, are
-    # worked out on every core while the features are checked (shapely and numpy release the
-    # GIL); nothing is taken from them until the check has passed. The features' edges, found
-    # once, serve both the overlap test and their areas: a piece inside a zone is its feature.
+    zone_of, parcel_of, involved = met.zone_of, met.parcel_of, met.involved
+    # The overlap test, the features' areas and the cut pieces are worked out on every core while
+    # the features are checked (shapely and numpy release the GIL); nothing is taken from them
+    # until the check has passed. The features' edges, found once, serve both the overlap test
+    # and their areas: a piece inside a zone is its feature.
     with ThreadPoolExecutor(max_workers=THREADS + 3) as pool:  # three for the overlap test and the areas
-        overlaps = pool.submit(_overlaps_and_areas, pool, whole, method)
+        overlaps = pool.submit(_overlaps_and_areas, pool, parcels[involved], method)
         classes_of = pool.submit(class_codes, overlay.frame[by])
-        pairs = np.array_split(np.arange(len(zone_of)), 2 * THREADS)  # small enough to share out
-        cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in pairs]
+        crossing = np.array_split(np.flatnonzero(~met.inside), 2 * THREADS)  # small enough to share out
+        cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in crossing]
         if not overlay.checked and not repair:
             try:
                 notes += check_features(overlay, involved)
             except InputError:
                 pool.shutdown(cancel_futures=True)  # the slices not started yet are not wanted
                 raise
-        pieces, inside, cut_m2 = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
+        pieces = parcels[parcel_of]
+        piece_m2 = np.empty(len(pieces))
+        crossing = np.concatenate(crossing)
+        pieces[crossing], piece_m2[crossing] = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
         (first, second), whole_m2 = overlaps.result()
-        piece_m2 = np.where(inside, np.nan_to_num(whole_m2.result())[np.searchsorted(involved, parcel_of)], cut_m2)
+        piece_m2[met.inside] = np.nan_to_num(whole_m2.result())[np.searchsorted(involved, parcel_of[met.inside])]
         codes, classes = classes_of.result()
         class_of = codes[parcel_of]
         summary = summarise(zones, zone_geoms, zone_of, class_of, classes, piece_m2, by, method)
@@ -149,9 +152,9 @@ def pieces_in_zones(zones: Layer, overlay: Layer, method: str) -> tuple[np.ndarr
     """Each (zone, feature) pair that meets, and the area in m2 of the feature's part inside the
     zone (cut along the zone's edges as the overlay cuts them): what prorating starts from."""
     zone_geoms = cutting_edges(zones.frame.geometry.to_numpy(), method)
-    zone_of, parcel_of, _ = _meeting(zone_geoms, overlay)
-    _, piece_m2 = measured_pieces(zone_geoms, overlay.frame.geometry.to_numpy(), zone_of, parcel_of, method)
-    return zone_of, parcel_of, piece_m2
+    met = _meeting(zone_geoms, overlay)
+    _, piece_m2 = measured_pieces(zone_geoms, overlay.frame.geometry.to_numpy(), met, method)
+    return met.zone_of, met.parcel_of, piece_m2
 
 
 def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, float, float, float], ...]:
@@ -166,23 +169,54 @@ def search_boxes(zone_layers: list[Layer], method: str) -> tuple[tuple[float, fl
     return tuple(tuple(float(v) for v in box) for box in bounds)
 
 
-def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (zone, feature) pairs that meet, and the features that meet any zone."""
+@dataclass
+class Meeting:
+    """The (zone, parcel) pairs that meet, whether the zone holds each pair's parcel whole (in its
+    interior: the piece is the parcel), and the parcels that meet any zone."""
+
+    zone_of: np.ndarray
+    parcel_of: np.ndarray
+    inside: np.ndarray
+    involved: np.ndarray
+
+
+def _meeting(zone_geoms: np.ndarray, overlay: Layer) -> Meeting:
     return meeting(zone_geoms, overlay.frame.geometry.to_numpy())
 
 
-def meeting(zone_geoms: np.ndarray, parcels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (zone, parcel) pairs that meet, and the parcels that meet any zone. Pairs whose boxes
-    meet are found in a tree of the zones (few: it is built at once, and each parcel looks itself
-    up in it); whether they meet is asked on every core, each slice of its own prepared zones."""
+def meeting(zone_geoms: np.ndarray, parcels: np.ndarray) -> Meeting:
+    """Which parcels meet which zones, and which lie inside them. Pairs whose boxes meet are found
+    in a tree of the zones (few: it is built at once, and each parcel looks itself up in it). A
+    parcel whose box meets no box of its zone's edges lies wholly inside the zone or wholly
+    outside, and one point of the box says which (one vectorised point-in-polygon test); only
+    the parcels near a zone's edge are asked the predicates, on every core."""
     parcel_of, zone_of = shapely.STRtree(zone_geoms).query(parcels)
+    near = _near_edges(zone_geoms, parcels, zone_of, parcel_of)
+    inside = np.zeros(len(zone_of), dtype=bool)
+    meet = np.zeros(len(zone_of), dtype=bool)
+    far = np.flatnonzero(~near)
+    corner = shapely.bounds(parcels[parcel_of[far]])[:, :2].T
+    inside[far] = meet[far] = shapely.contains_xy(_prepared_copies(zone_geoms)[zone_of[far]], *corner)
 
-    def meet_in(pairs: np.ndarray) -> np.ndarray:
-        return shapely.intersects(_prepared_copies(zone_geoms)[zone_of[pairs]], parcels[parcel_of[pairs]])
+    def asked(pairs: np.ndarray) -> np.ndarray:
+        zones, near_parcels = _prepared_copies(zone_geoms)[zone_of[pairs]], parcels[parcel_of[pairs]]
+        return np.stack([shapely.intersects(zones, near_parcels), shapely.contains_properly(zones, near_parcels)], 1)
 
-    meet = in_slices(meet_in, np.arange(len(zone_of)))
-    zone_of, parcel_of = zone_of[meet], parcel_of[meet]
-    return zone_of, parcel_of, np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
+    close = np.flatnonzero(near)
+    meet[close], inside[close] = in_slices(asked, close).T
+    zone_of, parcel_of, inside = zone_of[meet], parcel_of[meet], inside[meet]
+    involved = np.flatnonzero(np.bincount(parcel_of, minlength=len(parcels)))
+    return Meeting(zone_of, parcel_of, inside, involved)
+
+
+def _near_edges(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray) -> np.ndarray:
+    """Whether each (zone, parcel) pair's parcel box meets the box of one of the zone's edges."""
+    coords, vertex_part, part_of, edge_starts = polygon_edges(zone_geoms)
+    ends = np.stack([coords[edge_starts], coords[edge_starts + 1]])
+    edge_boxes = shapely.box(*ends.min(axis=0).T, *ends.max(axis=0).T)
+    parcel_near, edge = shapely.STRtree(edge_boxes).query(parcels)
+    near_pairs = np.unique(parcel_near * len(zone_geoms) + part_of[vertex_part[edge_starts[edge]]])
+    return np.isin(parcel_of * len(zone_geoms) + zone_of, near_pairs)
 
 
 def _prepared_copies(zone_geoms: np.ndarray) -> np.ndarray:
@@ -203,27 +237,24 @@ def cutting_edges(zone_geoms: np.ndarray, method: str) -> np.ndarray:
     return along_geodesics(zone_geoms, GEODESIC_STEP_M) if method == "geodesic" else zone_geoms
 
 
-def cut_pieces(
-    zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each (zone, parcel) pair's piece: the parcel itself when the zone holds it (``inside``),
-    else the cut."""
-    zone_geoms = _prepared_copies(zone_geoms)
-    inside = shapely.contains_properly(zone_geoms[zone_of], parcels[parcel_of])
-    pieces = parcels[parcel_of].copy()
-    crossing = ~inside
-    pieces[crossing] = shapely.intersection(zone_geoms[zone_of[crossing]], parcels[parcel_of[crossing]])
-    return pieces, inside
+def cut_pieces(zone_geoms: np.ndarray, parcels: np.ndarray, met: Meeting) -> np.ndarray:
+    """Each (zone, parcel) pair's piece: the parcel itself where the zone holds it, else the cut."""
+    pieces = parcels[met.parcel_of]
+    crossing = np.flatnonzero(~met.inside)
+    pieces[crossing] = _cut(zone_geoms, parcels, met.zone_of[crossing], met.parcel_of[crossing])
+    return pieces
+
+
+def _cut(zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray) -> np.ndarray:
+    return shapely.intersection(zone_geoms[zone_of], parcels[parcel_of])
 
 
 def _cut_and_measured(
     zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray, method: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs' pieces, which are whole parcels, and the cut pieces' areas in m2 (0 for the whole)."""
-    pieces, inside = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
-    cut_m2 = np.zeros(len(pieces))
-    cut_m2[~inside] = np.nan_to_num(AREA_METHODS[method](pieces[~inside]))
-    return pieces, inside, cut_m2
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' pieces, cut from parcels that cross their zone's edge, and their areas in m2."""
+    pieces = _cut(zone_geoms, parcels, zone_of, parcel_of)
+    return pieces, np.nan_to_num(AREA_METHODS[method](pieces))
 
 
 def _overlaps_and_areas(pool: ThreadPoolExecutor, polygons: np.ndarray, method: str) -> tuple[tuple, Future]:
@@ -251,10 +282,10 @@ def class_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def measured_pieces(
-    zone_geoms: np.ndarray, parcels: np.ndarray, zone_of: np.ndarray, parcel_of: np.ndarray, method: str
+    zone_geoms: np.ndarray, parcels: np.ndarray, met: Meeting, method: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each (zone, parcel) pair's piece, and its area in m2 by ``method``."""
-    pieces, _ = cut_pieces(zone_geoms, parcels, zone_of, parcel_of)
+    pieces = cut_pieces(zone_geoms, parcels, met)
     return pieces, np.nan_to_num(AREA_METHODS[method](pieces))
 
 

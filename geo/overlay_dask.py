@@ -146,8 +146,9 @@ def _pieces(part, zone_geoms: np.ndarray, by: str, method: str, rolling) -> tupl
         from geo.landuse import rolled_up
 
         values = rolled_up(values, *rolling, by)[0]
-    zone_of, parcel_of, involved = meeting(zone_geoms, parcels)
-    pieces, areas = measured_pieces(zone_geoms, parcels, zone_of, parcel_of, method)
+    met = meeting(zone_geoms, parcels)
+    zone_of, parcel_of, involved = met.zone_of, met.parcel_of, met.involved
+    pieces, areas = measured_pieces(zone_geoms, parcels, met, method)
     codes, classes = class_codes(values)
     first, second = overlapping(parcels[involved]) if len(involved) else (involved, involved)
     return zone_of, parcel_of, codes[parcel_of], classes, pieces, areas, (involved[first], involved[second])

@@ -121,10 +121,12 @@ def test_features_that_are_not_polygons_are_on_the_frontier():
     seed=st.integers(0, 2**32 - 1),
     clockwise=st.booleans(),
     extra=st.sampled_from(["none", "box", "triangle on vertices", "cell twice", "merge", "grid on grid"]),
+    at_hengyang=st.booleans(),
 )
-def test_irregular_layers_get_the_answer_of_every_pair(seed, clockwise, extra):
+def test_irregular_layers_get_the_answer_of_every_pair(seed, clockwise, extra, at_hengyang):
     """Irregular cells, rings turning either way, parts merged, a polygon added on the grid's own
-    vertices (where edges are shared in the same direction) or anywhere, a second grid over it."""
+    vertices (where edges are shared in the same direction) or anywhere, a second grid over it;
+    in small numbers, or as parcels of 100 m in longitude and latitude at Hengyang."""
     rng = np.random.default_rng(seed)
     n = 8
     cells = quads(n, rng.uniform(-0.3, 0.3, (2, n - 1, n - 1)))
@@ -147,4 +149,6 @@ def test_irregular_layers_get_the_answer_of_every_pair(seed, clockwise, extra):
     elif extra == "grid on grid":
         at = tuple(rng.uniform(-n / 2, n / 2, 2))
         cells = np.concatenate([cells, quads(n, rng.uniform(-0.3, 0.3, (2, n - 1, n - 1)), at=at)])
+    if at_hengyang:
+        cells = shapely.transform(cells, lambda xy: xy * 1e-3 + [112.6, 26.9])
     assert found(cells) == every_pair(cells)

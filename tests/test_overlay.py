@@ -11,13 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 
 from geo.crs import wgs84_to_gcj02
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2, survey_area_m2
-from geo.overlay import OverlaySummary, overlay_areas, search_boxes
+from geo.overlay import OverlaySummary, meeting, overlay_areas, search_boxes
 from geo.reading import ReadOptions, boxes_in
 from tests.builders import LAYERS, PARCEL_CLASSES, feature, feature_collection, parcel_grid
 from tests.builders import OVERLAY_ZONES as ZONES
@@ -233,6 +235,30 @@ def test_only_features_that_meet_a_zone_are_checked_and_repaired(run, tmp_path):
     assert repaired.exit_code == 0 and "repaired with make_valid" in repaired.stderr
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.sampled_from([0.0005, 0.002, 0.01]))
+def test_meeting_pairs_and_parcels_inside_are_shapelys_own_predicates(seed, size):
+    """Which parcels meet a zone and which lie in its interior, found from boxes and one point of
+    each, are intersects and contains_properly: parcels across edges, on them, in a hole, in
+    another part, with edges on the zone's own (a grid whose lines a zone's edges follow)."""
+    rng = np.random.default_rng(seed)
+    holed = shapely.Polygon(
+        [(112.55, 26.85), (112.60, 26.85), (112.60, 26.90), (112.55, 26.90)],
+        [[(112.56, 26.86), (112.58, 26.86), (112.58, 26.88), (112.56, 26.88)]],
+    )
+    parts = shapely.MultiPolygon([shapely.box(112.61, 26.85, 112.63, 26.87), shapely.box(112.64, 26.85, 112.66, 26.87)])
+    zones = np.array([holed, parts, shapely.Polygon([(112.55, 26.91), (112.65, 26.93), (112.6, 26.96)])])
+    corners = np.round(rng.uniform([112.54, 26.84], [112.67, 26.97], (300, 2)) / size) * size
+    parcels = shapely.box(*corners.T, *(corners + size * rng.integers(1, 4, (300, 2))).T)
+    met = meeting(zones, parcels)
+    zone_of, parcel_of = (a.ravel() for a in np.meshgrid(np.arange(len(zones)), np.arange(len(parcels))))
+    meets = shapely.intersects(zones[zone_of], parcels[parcel_of])
+    assert set(zip(met.zone_of, met.parcel_of)) == set(zip(zone_of[meets], parcel_of[meets]))
+    inside = shapely.contains_properly(zones[met.zone_of], parcels[met.parcel_of])
+    assert np.array_equal(met.inside, inside)
+    assert np.array_equal(met.involved, np.unique(parcel_of[meets]))
+
+
 def test_a_remainder_within_rounding_is_no_uncovered_area():
     """Pieces cut and summed drift from the zone's own area by about 1e-10 of it: that is shown as
     0, not as -1e-6 mu in a CSV, while a real gap of a square metre is kept."""
@@ -285,9 +311,9 @@ def test_a_city_layer_with_a_spatial_index_is_read_only_around_the_zones(run, tm
 
     near = search_boxes([read_layer(zones)], "geodesic")
     read = read_layer(indexed, options=ReadOptions(columns=("DLMC",), near=near), checked=False).frame
-    meeting = np.unique(shapely.STRtree(city.geometry.values).query(ZONES.geometry.values, predicate="intersects")[1])
-    assert len(meeting) <= len(read) < len(city) - 100  # the far block is left unread
-    assert {f"#{k + 1}" for k in meeting} <= set(read["_label"])  # a GeoPackage's FIDs start at 1
+    meet = np.unique(shapely.STRtree(city.geometry.values).query(ZONES.geometry.values, predicate="intersects")[1])
+    assert len(meet) <= len(read) < len(city) - 100  # the far block is left unread
+    assert {f"#{k + 1}" for k in meet} <= set(read["_label"])  # a GeoPackage's FIDs start at 1
 
 
 def test_a_file_without_a_spatial_index_is_read_whole(tmp_path):
