@@ -21,6 +21,8 @@ from geo.problems import ERROR, WARNING, Problem
 from geo.schema import Kind
 from geo.threads import in_slices
 
+Labels = pd.api.extensions.ExtensionArray  # the features' labels, as the frame holds them
+
 # China's extent with a margin; a point outside it is probably a mistake here.
 _CHINA_BOX = (73.0, 18.0, 135.5, 53.6)
 
@@ -51,7 +53,7 @@ def check_frame(
     ``unique_ids``).
     """
     name = str(path)
-    labels = frame[LABEL].to_numpy()
+    labels = frame[LABEL].array  # read only where a feature is named: a million labels are not made into objects
     geoms = frame.geometry.to_numpy()
     problems: list[Problem] = []
 
@@ -62,7 +64,7 @@ def check_frame(
                 problems.append(Problem(name, text, str(labels[row]), severity))
 
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    unreported = ~pd.Series(labels, dtype=object).isin(reported).to_numpy()
+    unreported = ~frame[LABEL].isin(reported).to_numpy() if reported else True
     add(missing & unreported, "has no geometry; every feature needs one")
 
     types = shapely.get_type_id(geoms)
@@ -78,12 +80,19 @@ def check_frame(
     else:
         problems += _mixed_types(types[~missing], name)
 
-    problems += _coordinate_problems(geoms, labels, name, reported)
     polygonal = np.isin(types, _POLYGONAL_IDS)
+    invalid = polygonal & ~in_slices(shapely.is_valid, geoms)
     reasons = np.full(len(geoms), _VALID, dtype=object)
-    suspect = np.flatnonzero(polygonal & ~in_slices(shapely.is_valid, geoms))  # reasons are words: only for those
-    reasons[suspect] = shapely.is_valid_reason(geoms[suspect])
-    zero = polygonal & (shapely.area(geoms) == 0)
+    reasons[invalid] = shapely.is_valid_reason(geoms[invalid])  # reasons are words: only for those
+    # A valid polygon's coordinates are all numbers (GEOS checks each) and a point's box is the
+    # point, so such a feature whose box lies in China's needs no look at its coordinates: only the
+    # others are read (a box leaves out coordinates that are not numbers).
+    boxes = shapely.bounds(geoms)
+    boxed = (types == shapely.GeometryType.POINT) | (polygonal & ~invalid)
+    looked_at = ~(boxed & in_china_box(*boxes[:, :2].T) & in_china_box(*boxes[:, 2:].T))
+    problems += _coordinate_problems(geoms, labels, name, reported, np.flatnonzero(looked_at))
+    zero = np.zeros(len(geoms), dtype=bool)  # a valid polygon has an area: only invalid ones may have none
+    zero[invalid] = shapely.area(geoms[invalid]) == 0
     add(
         zero,
         lambda row: (
@@ -91,9 +100,8 @@ def check_frame(
             "would drop out of the area statistics; fix the boundary"
         ),
     )
-    invalid = (reasons != _VALID) & ~zero
     add(
-        invalid,
+        invalid & ~zero,
         lambda row: f"invalid polygon: {reasons[row]}; fix the boundary (or --repair applies shapely's make_valid)",
     )
 
@@ -185,11 +193,13 @@ def repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:
     return problems
 
 
-def _coordinate_problems(geoms: np.ndarray, labels: np.ndarray, name: str, reported: set[str]) -> list[Problem]:
-    x, y = shapely.get_coordinates(geoms).T
-    if np.all(in_china_box(x, y)):
-        return []  # the usual case, with no need to know which feature each coordinate is of
-    coords, index = shapely.get_coordinates(geoms, return_index=True)
+def _coordinate_problems(
+    geoms: np.ndarray, labels: Labels, name: str, reported: set[str], rows: np.ndarray
+) -> list[Problem]:
+    """What is wrong with the coordinates of the features ``rows``: not numbers, out of range, or
+    outside China."""
+    coords, index = shapely.get_coordinates(geoms[rows], return_index=True)
+    index = rows[index]
     x, y = coords[:, 0], coords[:, 1]
     bad_number = ~np.isfinite(x) | ~np.isfinite(y)
     out_of_range = ~bad_number & ((np.abs(x) > 180) | (np.abs(y) > 90))
@@ -258,7 +268,7 @@ def likely_systems(easting: float, northing: float) -> str:
     )
 
 
-def _property_problems(frame: pd.DataFrame, labels: np.ndarray, name: str, kind: Kind) -> list[Problem]:
+def _property_problems(frame: pd.DataFrame, labels: Labels, name: str, kind: Kind) -> list[Problem]:
     problems = []
     for spec in kind.fields:
         if spec.name not in frame.columns:

@@ -56,11 +56,13 @@ def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharin
     point = _mixed(_mixed(coords[:, 0].view(np.uint64)) ^ coords[:, 1].view(np.uint64))
     segment = point[edge_starts] + point[edge_starts + 1]  # the same segment, either way round: one key
     order = np.argsort(segment)
-    runs = np.flatnonzero(np.concatenate([[True], segment[order[1:]] != segment[order[:-1]], [True]]))
+    in_order = segment[order]
+    runs = np.flatnonzero(np.concatenate([[True], in_order[1:] != in_order[:-1], [True]]))
     pair = runs[:-1][np.diff(runs) == 2]  # keys held by exactly two edges: their ends are compared
     first, second = order[pair], order[pair + 1]
-    same_way = (begin[first] == begin[second]) & (end[first] == end[second])
-    other_way = (begin[first] == end[second]) & (end[first] == begin[second])
+    begin_1, end_1, begin_2, end_2 = begin[first], end[first], begin[second], end[second]
+    same_way = (begin_1 == begin_2) & (end_1 == end_2)
+    other_way = (begin_1 == end_2) & (end_1 == begin_2)
     point_only = begin == end  # an edge from a point to itself borders nothing
     reverse = np.where(backwards[first] == backwards[second], other_way, same_way) & ~point_only[first]
     first, second = first[reverse], second[reverse]

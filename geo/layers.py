@@ -135,7 +135,7 @@ def load_layer(
 def check_features(layer: Layer, rows: np.ndarray, repair: bool = False) -> list[Problem]:
     """Repair (with ``repair``) and check the features ``rows`` of a layer read unchecked; raise
     InputError listing the errors, else return the warnings. Repairs are made in the layer."""
-    part = layer.frame.iloc[rows].copy()
+    part = layer.frame.iloc[rows].copy() if repair else layer.frame.iloc[rows]  # repaired apart from the layer
     problems = _repaired_and_checked(part, layer.path, layer.kind, repair, [])
     if repair:
         geoms = layer.frame.geometry.to_numpy().copy()
