@@ -82,8 +82,8 @@ def check_frame(
 
     polygonal = np.isin(types, _POLYGONAL_IDS)
     invalid = polygonal & ~in_slices(shapely.is_valid, geoms)
-    reasons = np.full(len(geoms), _VALID, dtype=object)
-    reasons[invalid] = shapely.is_valid_reason(geoms[invalid])  # reasons are words: only for those
+    rows = np.flatnonzero(invalid)
+    reasons = dict(zip(rows.tolist(), shapely.is_valid_reason(geoms[rows])))  # words: only for those
     # A valid polygon's coordinates are all numbers (GEOS checks each) and a point's box is the
     # point, so such a feature whose box lies in China's needs no look at its coordinates: only the
     # others are read (a box leaves out coordinates that are not numbers).
@@ -147,7 +147,6 @@ def _duplicate_ids(ids: pd.Series, name: str, severity: str) -> list[Problem]:
 
 
 _POLYGONAL_IDS = [shapely.GeometryType.POLYGON.value, shapely.GeometryType.MULTIPOLYGON.value]
-_VALID = "Valid Geometry"
 
 
 def repair(frame: gpd.GeoDataFrame, path: Path) -> list[Problem]:

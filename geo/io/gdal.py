@@ -91,13 +91,26 @@ def _read_through_arrow(path: Path, read: dict) -> gpd.GeoDataFrame:
 
         try:
             frame = pyogrio.read_dataframe(gdal_source(path), use_arrow=True, **read)
-            for column in frame.columns:  # Arrow decodes text lazily: decode it now, while it can be caught
+            for column in frame.columns:  # Arrow decodes text lazily: check it now, while it can be caught
                 if column != frame.geometry.name and not pd.api.types.is_numeric_dtype(frame[column]):
-                    frame[column] = frame[column].astype(object)
+                    _checked_text(frame, column)
             return frame
         except ArrowException:
             pass
     return pyogrio.read_dataframe(gdal_source(path), **read)
+
+
+def _checked_text(frame: pd.DataFrame, column: str) -> None:
+    """Text held by Arrow (pandas 3's strings) checked to be UTF-8 in place, which is quick; other
+    columns decoded into Python objects now."""
+    import pyarrow as pa
+
+    values = frame[column].array
+    held = pa.array(values) if hasattr(values, "__arrow_array__") else None
+    if held is not None and (pa.types.is_string(held.type) or pa.types.is_large_string(held.type)):
+        held.validate(full=True)
+    else:
+        frame[column] = frame[column].astype(object)
 
 
 def read_with_pyogrio(
