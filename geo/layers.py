@@ -135,7 +135,9 @@ def load_layer(
 def check_features(layer: Layer, rows: np.ndarray, repair: bool = False) -> list[Problem]:
     """Repair (with ``repair``) and check the features ``rows`` of a layer read unchecked; raise
     InputError listing the errors, else return the warnings. Repairs are made in the layer."""
-    part = layer.frame.iloc[rows].copy() if repair else layer.frame.iloc[rows]  # repaired apart from the layer
+    read = [layer.frame.geometry.name, LABEL, *(f.name for f in (layer.kind.fields if layer.kind else ()))]
+    part = layer.frame.iloc[rows, [k for k, c in enumerate(layer.frame.columns) if c in read]]  # what the checks read
+    part = part.copy() if repair else part  # repaired apart from the layer
     problems = _repaired_and_checked(part, layer.path, layer.kind, repair, [])
     if repair:
         geoms = layer.frame.geometry.to_numpy().copy()

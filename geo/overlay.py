@@ -28,6 +28,7 @@ from geo.errors import UsageError
 from geo.io import LABEL
 from geo.layers import Layer, check_features
 from geo.measure import AREA_METHODS, GEOD, UNITS, polygon_edges
+from geo.memory import collector_paused
 from geo.problems import WARNING, InputError, Problem
 from geo.threads import THREADS, in_slices
 
@@ -85,6 +86,7 @@ class OverlaySummary:
         return {"by": self.by, "method": self.method, "features": features, "total": total}
 
 
+@collector_paused()  # a million pieces and their arrays hold no cycles
 def overlay_areas(
     zones: Layer, overlay: Layer, by: str, method: str = "geodesic", repair: bool = False
 ) -> OverlaySummary:
