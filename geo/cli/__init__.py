@@ -54,3 +54,11 @@ def main() -> None:
     from geo import console
 
     console.make_safe()
+
+
+def run() -> None:
+    """The ``geo`` program: the console script and ``python -m geo``."""
+    from geo.cli import options
+
+    options.as_program()
+    main(prog_name="geo")

@@ -166,6 +166,7 @@ def command(
             from geo.chart import render_chart
 
             click.echo(render_chart(found, chart), err=out is None)
+        options.finish()
         return
     if rolling:
         for layer in polygons:
@@ -177,6 +178,7 @@ def command(
     for _, summary in summaries:
         options.show_problems(summary.notes)
     options.write_report(area_report(summaries, chosen), fmt, out)
+    options.finish()
 
 
 def _on_dask(polygons, overlay: str, by: str, method: str, workers: int | None, scheduler: str | None, rolling) -> list:

@@ -84,3 +84,4 @@ def command(
         found = evaluate_landuse(zone_layer, layer, fields.get("DLBM", "DLBM"), method)
     options.show_problems(found.notes)
     options.write_report(evaluation_report(found, paths.display(layer.path)), fmt, out)
+    options.finish()

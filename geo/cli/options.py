@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -224,6 +225,26 @@ def write_report(report: Any, fmt: str | None, out: str | None) -> None:
     else:
         # Excel opens a UTF-8 CSV as UTF-8 only when it starts with a BOM.
         click.echo(write_text(out, ("\ufeff" if fmt == "csv" else "") + text + "\n"))
+
+
+_is_program = False  # this process is the geo program itself, not a program calling the command line
+
+
+def as_program() -> None:
+    """Say that this process is the ``geo`` program (the console script, ``python -m geo``)."""
+    global _is_program
+    _is_program = True
+
+
+def finish() -> None:
+    """End the ``geo`` program at once, its output written: what the command read is left for the
+    operating system to take back, as mypy ends, instead of freed one object at a time (0.3 s for
+    a million parcels). Where the command line runs inside another program (the tests' CliRunner,
+    a notebook) this returns as usual."""
+    if _is_program:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
