@@ -41,8 +41,8 @@ def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharin
     Edges are matched by sorting a hash of their two end points (sorting is several times faster
     than hashing into a table); the pairs a hash puts together have their coordinates compared,
     so that a collision, or two zeros of different sign, only puts polygons on the frontier."""
-    kind = shapely.get_type_id(polygons)
-    others = np.flatnonzero(~shapely.is_empty(polygons) & ~np.isin(kind, (POLYGON, MULTIPOLYGON)))
+    odd = np.flatnonzero(~np.isin(shapely.get_type_id(polygons), (POLYGON, MULTIPOLYGON)))
+    others = odd[~shapely.is_empty(polygons[odd])]
     coords, vertex_part, part_of, edge_starts = edges or polygon_edges(polygons)
     none = np.array([], dtype=np.int64)
     if len(edge_starts) == 0:
@@ -115,7 +115,8 @@ def overlapping(
         upper = np.minimum(bounds[mine, 2:], bounds[theirs, 2:])
         meet = (mine != theirs) & (upper > lower).all(axis=1)  # boxes that meet only on an edge share no area
         mine, theirs = mine[meet], theirs[meet]
-        shared = shapely.relate_pattern(polygons[mine], polygons[theirs], "2********")
+        shared = shapely.equals_exact(polygons[mine], polygons[theirs], 0.0)  # a feature drawn twice
+        shared[~shared] = shapely.relate_pattern(polygons[mine[~shared]], polygons[theirs[~shared]], "2********")
         pairs.append(np.sort(np.stack([mine[shared], theirs[shared]], axis=1), axis=1))
         new = np.zeros(len(polygons), dtype=bool)
         new[mine[shared]] = new[theirs[shared]] = True

@@ -386,8 +386,10 @@ def unions_by(keys: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarr
     unions = geoms[first].copy()
     order = np.argsort(group_of, kind="stable")
     starts = np.cumsum(sizes) - sizes
-    two = sizes == 2
-    unions[two] = shapely.union(geoms[order[starts[two]]], geoms[order[starts[two] + 1]])
+    pairs = np.flatnonzero(sizes == 2)
+    one, other = geoms[order[starts[pairs]]], geoms[order[starts[pairs] + 1]]
+    apart = ~shapely.equals_exact(one, other, 0.0)  # a feature drawn twice is its own union
+    unions[pairs[apart]] = shapely.union(one[apart], other[apart])
     for group in np.flatnonzero(sizes > 2):
         unions[group] = shapely.union_all(geoms[order[starts[group] : starts[group] + sizes[group]]])
     return groups, first, unions

@@ -19,7 +19,7 @@ from geo.crs import wgs84_to_gcj02
 from geo.inputs import load_layers
 from geo.layers import read_layer
 from geo.measure import geodesic_area_m2, survey_area_m2
-from geo.overlay import OverlaySummary, meeting, overlay_areas, search_boxes
+from geo.overlay import OverlaySummary, meeting, overlay_areas, search_boxes, unions_by
 from geo.reading import ReadOptions, boxes_in
 from tests.builders import LAYERS, PARCEL_CLASSES, feature, feature_collection, parcel_grid
 from tests.builders import OVERLAY_ZONES as ZONES
@@ -257,6 +257,17 @@ def test_meeting_pairs_and_parcels_inside_are_shapelys_own_predicates(seed, size
     inside = shapely.contains_properly(zones[met.zone_of], parcels[met.parcel_of])
     assert np.array_equal(met.inside, inside)
     assert np.array_equal(met.involved, np.unique(parcel_of[meets]))
+
+
+def test_unions_by_key_equal_union_all_of_each_group():
+    """Groups of one, of a feature drawn twice (its own union), of two that overlap, of three."""
+    a, b, c = shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3), shapely.box(2, 0, 4, 1)
+    geoms = np.array([a, a, b, c, a, b, c, b], dtype=object)
+    keys = np.array([7, 7, 3, 3, 5, 1, 1, 1])
+    groups, first, unions = unions_by(keys, geoms)
+    assert groups.tolist() == [1, 3, 5, 7] and first.tolist() == [5, 2, 4, 0]
+    for key, union in zip(groups, unions):
+        assert shapely.equals(union, shapely.union_all(geoms[keys == key]))
 
 
 def test_a_remainder_within_rounding_is_no_uncovered_area():
