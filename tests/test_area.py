@@ -19,7 +19,7 @@ from geo.layers import read_layer
 from geo.measure import CGCS2000_AXES, ROUNDING_FLOOR, UNITS, geodesic_area_m2, survey_area_m2
 from geo.problems import InputError
 from geo.report import display_width
-from tests.builders import feature, feature_collection, polygon
+from tests.builders import feature, feature_collection, geo, polygon
 
 GEOD = Geod(ellps="WGS84")
 
@@ -278,3 +278,18 @@ def test_a_nul_in_a_text_is_written_to_csv_as_an_escape():
     from geo.report import csv_text
 
     assert csv_text(["name", "km2"], [["a\x00b", None]]) == "name,km2\na\\x00b,"
+
+
+def test_the_program_ends_at_once_with_all_its_output_written(tmp_path):
+    """The geo program leaves without freeing what it read (options.finish): what it printed
+    through a pipe, far more than a pipe holds, arrives whole, and it exits 0; a file it wrote is
+    complete."""
+    cells = shapely.box(*np.array([[112.5 + 0.001 * i, 26.9, 112.501 + 0.001 * i, 26.901] for i in range(3000)]).T)
+    frame = gpd.GeoDataFrame({"id": [f"p{i}" for i in range(3000)], "kind": ["a", "b", "c"] * 1000}, geometry=cells)
+    frame.set_crs(4326).to_file(tmp_path / "p.gpkg")
+    printed = geo(tmp_path, "area", "p.gpkg", "--format", "json")
+    assert printed.returncode == 0, printed.stderr
+    assert len(json.loads(printed.stdout)["features"]) == 3000
+    written = geo(tmp_path, "area", "p.gpkg", "--overlay", "p.gpkg", "--by", "kind", "-o", "out.json")
+    assert written.returncode == 0, written.stderr
+    assert len(json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["features"]) == 3000
