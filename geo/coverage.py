@@ -59,8 +59,8 @@ def edge_sharing(polygons: np.ndarray, edges: Edges | None = None) -> EdgeSharin
     # than an argsort) puts each segment's edges together and says which they are.
     bits = np.uint64(max(1, (len(segment) - 1).bit_length()))
     keys = np.sort((segment >> bits << bits) | np.arange(len(segment), dtype=np.uint64))
-    order, segment = (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64), keys >> bits
-    runs = np.flatnonzero(np.concatenate([[True], segment[1:] != segment[:-1], [True]]))
+    order, hashed = (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64), keys >> bits
+    runs = np.flatnonzero(np.concatenate([[True], hashed[1:] != hashed[:-1], [True]]))
     pair = runs[:-1][np.diff(runs) == 2]  # keys held by exactly two edges: their ends are compared
     first, second = order[pair], order[pair + 1]
     begin_1, end_1, begin_2, end_2 = begin[first], end[first], begin[second], end[second]

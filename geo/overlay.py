@@ -114,8 +114,9 @@ def overlay_areas(
     with ThreadPoolExecutor(max_workers=THREADS + 3) as pool:  # three for the overlap test and the areas
         overlaps = pool.submit(_overlaps_and_areas, pool, parcels[involved], method)
         classes_of = pool.submit(class_codes, overlay.frame[by])
-        crossing = np.array_split(np.flatnonzero(~met.inside), 2 * THREADS)  # small enough to share out
-        cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in crossing]
+        crossing = np.flatnonzero(~met.inside)
+        slices = np.array_split(crossing, 2 * THREADS)  # small enough to share out
+        cuts = [pool.submit(_cut_and_measured, zone_geoms, parcels, zone_of[p], parcel_of[p], method) for p in slices]
         if not overlay.checked and not repair:
             try:
                 notes += check_features(overlay, involved)
@@ -124,7 +125,6 @@ def overlay_areas(
                 raise
         pieces = parcels[parcel_of]
         piece_m2 = np.empty(len(pieces))
-        crossing = np.concatenate(crossing)
         pieces[crossing], piece_m2[crossing] = (np.concatenate(parts) for parts in zip(*(cut.result() for cut in cuts)))
         (first, second), whole_m2 = overlaps.result()
         piece_m2[met.inside] = np.nan_to_num(whole_m2.result())[np.searchsorted(involved, parcel_of[met.inside])]
