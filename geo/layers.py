@@ -25,7 +25,7 @@ from geo.io.gdal import read_with_pyogrio
 from geo.io.geojson import GEOJSON_SUFFIXES, read_geojson
 from geo.io.tables import is_table, read_table
 from geo.memory import collector_paused
-from geo.problems import InputError, Problem, errors
+from geo.problems import NOTE, InputError, Problem, errors
 from geo.reading import ReadOptions, choose_system, fit_axes, prefixed_zone_system, to_wgs84, web_boundary_system
 from geo.schema import Kind, role_of
 
@@ -184,7 +184,7 @@ def _load(
         role = role and replace(role, fields=())  # the fields it must have are not read
     system, notes = choose_system(path, own, where, options, _recognised(path, frame))
     frame, fitted = fit_axes(frame, system, path, options, _user_system(path, own, options))
-    problems += notes + fitted
+    problems += notes + fitted + _table_in_wgs84(path, system, options)
     if errors(fitted):
         return None, problems
     try:
@@ -206,6 +206,18 @@ def _load(
         problems += _repaired_and_checked(frame, path, role, options.repair, problems, ids, unique_ids or strict)
     warnings = [p for p in problems if not p.is_error]
     return Layer(path, role, frame, warnings, roles, checked=checked, stated_system=own), problems
+
+
+def _table_in_wgs84(path: Path, system: str, options: ReadOptions) -> list[Problem]:
+    """A note where a table's coordinates, which no file format declares, were read as WGS84
+    because nothing said otherwise: a firm list picked on Gaode would be 600 m off."""
+    if not is_table(path) or system != "wgs84" or options.given_system(path)[0] or options.override_crs:
+        return []
+    message = (
+        "a table states no coordinate system: read as WGS84; coordinates picked on Gaode or Tencent are "
+        "GCJ-02 (--input-crs gcj02), Baidu's BD-09 (--input-crs bd09)"
+    )
+    return [Problem(str(path), message, severity=NOTE)]
 
 
 def _recognised(path: Path, frame: gpd.GeoDataFrame) -> tuple[str, str] | None:

@@ -97,6 +97,16 @@ def test_firm_tables_in_gcj02_count_inside_the_right_zone(office_folder, table):
     assert "read in EPSG:4547 as its .prj says" in result.stderr
 
 
+def test_a_table_read_as_wgs84_because_nothing_said_otherwise_says_so(office_folder):
+    """A firm list states no system: read as WGS84 it would be 600 m off if picked on Gaode, so the
+    guess is named with the option that corrects it; given the system, nothing more is said."""
+    guessed = geo(office_folder, "area", "开发区范围.shp", "--count", "企业名录.xlsx")
+    assert "企业名录.xlsx: note: a table states no coordinate system: read as WGS84" in guessed.stderr
+    assert "--input-crs gcj02" in guessed.stderr
+    given = geo(office_folder, "area", "开发区范围.shp", "--count", "企业名录.xlsx", "--input-crs", "gcj02")
+    assert "states no coordinate system" not in given.stderr
+
+
 def test_gcj02_table_lands_on_its_wgs84_position(office_folder):
     layer = read_layer(office_folder / "企业名录.xlsx", options=ReadOptions.of("gcj02"))
     lon, lat = builders.firms_wgs84()
